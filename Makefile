@@ -1,0 +1,100 @@
+# kaoping — build, test and benchmark targets. Generated files live in $(B).
+CC      ?= cc
+SAN     ?=
+B       := build$(if $(SAN),/san)
+CFLAGS_BASE := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Isrc -I$(B)/gen -MMD -MP
+ifeq ($(SAN),1)
+CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+CFLAGS  := $(CFLAGS_BASE) $(EXTRA_CFLAGS)
+GENFLAGS := $(filter-out -Wextra,$(CFLAGS)) -Wno-unused-function -Wno-sign-compare
+LDLIBS  := -lm
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/parser.o $(B)/obj/lexer.o
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
+STDLIB   := $(wildcard stdlib/*.kp)
+
+.PHONY: all deps demo test unit golden test-san bench gen clean format format-check
+all: $(B)/kaoping
+
+deps:
+	@scripts/deps.sh
+
+$(B)/gen/parser.c $(B)/gen/parser.h: grammar/parser.y
+	@mkdir -p $(B)/gen
+	bison -Wall -Werror --defines=$(B)/gen/parser.h -o $(B)/gen/parser.c $<
+
+$(B)/gen/lexer.c $(B)/gen/lexer.h: grammar/lexer.l $(B)/gen/parser.h
+	@mkdir -p $(B)/gen
+	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
+
+# The standard library is embedded so the installed binary finds it without flags.
+$(B)/gen/stdlib_data.c: $(STDLIB) scripts/embed.sh
+	@mkdir -p $(B)/gen
+	scripts/embed.sh $(STDLIB) > $@
+
+$(B)/obj/parser.o: $(B)/gen/parser.c $(B)/gen/lexer.h
+	@mkdir -p $(B)/obj
+	$(CC) $(GENFLAGS) -c -o $@ $<
+$(B)/obj/lexer.o: $(B)/gen/lexer.c $(B)/gen/parser.h
+	@mkdir -p $(B)/obj
+	$(CC) $(GENFLAGS) -c -o $@ $<
+$(B)/obj/stdlib_data.o: $(B)/gen/stdlib_data.c
+	@mkdir -p $(B)/obj
+	$(CC) $(GENFLAGS) -c -o $@ $<
+$(B)/obj/%.o: src/%.c $(B)/gen/parser.h $(B)/gen/lexer.h
+	@mkdir -p $(B)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libkaoping.a: $(LIB_OBJ) $(B)/obj/stdlib_data.o
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/kaoping: $(B)/obj/main.o $(B)/libkaoping.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/kpgen: tools/kpgen.c
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libkaoping.a
+	@mkdir -p $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libkaoping.a -lcriterion $(LDLIBS)
+
+demo: deps
+	@$(MAKE) --no-print-directory $(B)/kaoping
+	$(B)/kaoping run examples/annual/scheme.kp --data examples/annual/data
+
+unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t --jobs 2 --short-filename; done
+
+golden: $(B)/kaoping
+	tests/run_golden.sh $(B)/kaoping
+
+test-san:
+	@$(MAKE) --no-print-directory SAN=1 unit golden
+
+# The whole suite: unit and golden tests, then again under ASan+UBSan.
+test: deps
+	@$(MAKE) --no-print-directory unit golden
+	@$(MAKE) --no-print-directory test-san
+	@echo "all tests passed"
+
+golden-update: $(B)/kaoping
+	UPDATE=1 tests/run_golden.sh $(B)/kaoping
+
+bench: $(B)/kaoping $(B)/kpgen
+	scripts/bench.sh
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tools/*.c
+
+format-check:
+	clang-format --dry-run -Werror src/*.c src/*.h tests/unit/*.c tools/*.c
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(B)/obj/*.d) $(wildcard $(B)/tests/*.d)

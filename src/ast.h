@@ -1,0 +1,164 @@
+/*
+** ast.h — the syntax tree of a rule file, built by the parser's actions and
+** annotated in place by the resolver. Every node lives in the program arena.
+*/
+#ifndef KP_AST_H
+#define KP_AST_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "decimal.h"
+#include "source.h"
+
+typedef struct PtrVec {
+    void **items;
+    int n, cap;
+} PtrVec;
+void ptrvec_push(Arena *a, PtrVec *v, void *item);
+
+typedef enum {
+    E_NUM,    /* num, is_percent */
+    E_STR,    /* str */
+    E_BOOL,   /* boolean */
+    E_NAME,   /* name */
+    E_FIELD,  /* a.name */
+    E_UNARY,  /* op a */
+    E_BINARY, /* a op b */
+    E_IF,     /* if a then b else c */
+    E_IN,     /* a in b (b is E_LIST) */
+    E_CALL,   /* name(args [where where]) */
+    E_LIST    /* [args] */
+} ExprKind;
+
+typedef enum {
+    OP_ADD, OP_SUB, OP_MUL, OP_DIV,
+    OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+    OP_AND, OP_OR, OP_NEG, OP_NOT
+} Op;
+
+struct Bound; /* resolver's annotation, see resolve.h */
+
+typedef struct Expr {
+    ExprKind kind;
+    Op op;
+    Span span;
+    struct Expr *a, *b, *c;
+    PtrVec args;         /* E_CALL arguments, E_LIST items (Expr *) */
+    struct Expr *where;  /* E_CALL filter */
+    const char *name;    /* E_NAME, E_FIELD (field), E_CALL (function) */
+    Span name_span;
+    Dec num;
+    bool is_percent, boolean;
+    const char *str;
+    struct Bound *bound;
+    const Source *src;   /* set after parsing by ast_set_source */
+} Expr;
+
+typedef struct TypeRef {
+    const char *name;    /* text/int/decimal/percent/bool/date, or NULL */
+    Span span;
+    bool optional;       /* trailing '?': empty cells allowed */
+    PtrVec enum_vals;    /* const char * when this is an enumeration */
+    const char *ref;     /* target table of a reference column */
+    Span ref_span;
+} TypeRef;
+
+typedef struct ColumnDecl {
+    const char *name;
+    Span span;
+    TypeRef *type;
+} ColumnDecl;
+
+typedef struct Indicator Indicator;
+typedef struct Branch {
+    Expr *cond;          /* NULL for otherwise */
+    Span span;
+    Expr *formula;       /* either formula ... */
+    PtrVec children;     /* ... or sub-indicators (Indicator *) */
+} Branch;
+
+struct Indicator {
+    const char *name;
+    Span span, name_span;
+    Expr *weight;        /* NULL when the level sums points */
+    Expr *formula;       /* leaf */
+    PtrVec children;     /* sub-indicators */
+    PtrVec branches;     /* when/otherwise variants (Branch *) */
+    Indicator *parent;
+    int value_id;        /* resolver: index into the value list */
+};
+
+typedef enum { VETO_FORCE, VETO_CAP, VETO_UNGRADED } VetoEffect;
+
+typedef struct GradeRule {
+    const char *name;
+    Span span;
+    Expr *quota, *when, *require;
+} GradeRule;
+
+typedef struct OrderKey {
+    Expr *e;
+    bool desc;
+} OrderKey;
+
+typedef enum {
+    D_IMPORT, D_PARAM, D_TABLE, D_ASSESS, D_GROUP, D_LET, D_INDICATOR,
+    D_BONUS, D_PENALTY, D_BONUS_CAP, D_PENALTY_CAP, D_ADJUST, D_VETO, D_GRADES, D_FUNC
+} DeclKind;
+
+typedef struct Decl {
+    DeclKind kind;
+    const Source *src;
+    Span span, name_span;
+    const char *name;    /* declared name, import path, assessed table ... */
+    TypeRef *type;       /* D_PARAM optional type */
+    Expr *expr;          /* param value, let/bonus/penalty/adjust formula, caps */
+    Expr *cond;          /* adjust/veto condition */
+    Expr *cap;           /* bonus/penalty per-item cap */
+    /* D_TABLE */
+    const char *key;
+    Span key_span;
+    PtrVec columns;      /* ColumnDecl * */
+    /* D_GROUP: name = table by keys; D_FUNC: name(keys) = expr */
+    const char *table;
+    Span table_span;
+    PtrVec keys;         /* Expr * (E_NAME) */
+    /* D_INDICATOR */
+    Indicator *ind;
+    /* D_VETO */
+    VetoEffect effect;
+    const char *grade;
+    Span grade_span;
+    /* D_GRADES */
+    const char *within;
+    Span within_span;
+    PtrVec order;        /* OrderKey * */
+    PtrVec rules;        /* GradeRule * */
+    const char *override_col;
+    Span override_span;
+} Decl;
+
+typedef struct Program {
+    Source *src;
+    const char *scheme_name, *version;
+    Span header_span;
+    PtrVec decls;        /* Decl * */
+} Program;
+
+Expr *ast_expr(Arena *a, ExprKind k, Span sp);
+Expr *ast_binary(Arena *a, Op op, Expr *l, Expr *r);
+Expr *ast_unary(Arena *a, Op op, Expr *e, Span sp);
+Decl *ast_decl(Arena *a, DeclKind k, Span sp);
+Span span_join(Span a, Span b);
+
+/* Calls fn on every top-level expression of the program (each decl's
+** formulas, conditions, weights, caps, keys, grade rules). */
+void ast_walk(Program *p, void (*fn)(Expr *e, void *ctx), void *ctx);
+/* Records the program's source in every expression node, for diagnostics. */
+void ast_set_source(Program *p);
+
+/* S-expression dump of an expression, for tests; arena-allocated. */
+char *ast_dump_expr(Arena *a, const Expr *e);
+
+#endif

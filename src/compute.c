@@ -1,0 +1,244 @@
+/*
+** compute.c — columnar evaluation: each value is a column over all assessed
+** rows, computed once, on first use, after the values it depends on (the
+** resolver has ruled out cycles). Group values are a reduction per group and
+** a broadcast back to the members.
+*/
+#include "eval.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void alloc_storage(Eval *ev, ValueDef *v)
+{
+    size_t n = (size_t)(ev->nrows ? ev->nrows : 1);
+    switch (v->type.base) {
+    case T_TEXT: v->text = ev_alloc(ev, (size_t)(n) * sizeof(uint32_t)); break;
+    case T_DATE: v->date = ev_alloc(ev, (size_t)(n) * sizeof(int32_t)); break;
+    case T_BOOL: v->boolean = ev_alloc(ev, (size_t)(n) * 1); break;
+    default: v->num = ev_alloc(ev, (size_t)(n) * sizeof(Dec)); break;
+    }
+}
+
+static void store(ValueDef *v, int32_t row, Value x)
+{
+    switch (v->type.base) {
+    case T_TEXT: v->text[row] = x.null ? INTERN_NONE : x.t; break;
+    case T_DATE: v->date[row] = x.null ? INT32_MIN : x.d; break;
+    case T_BOOL: v->boolean[row] = x.null ? 2 : x.b; break;
+    default: v->num[row] = x.null ? DEC_NULL : x.n; break;
+    }
+}
+
+Value value_get(Eval *ev, ValueDef *v, int32_t row)
+{
+    if (!v->computed) compute_value(ev, v);
+    Value x = {0};
+    switch (v->type.base) {
+    case T_TEXT:
+        x.t = v->text[row];
+        x.null = x.t == INTERN_NONE;
+        break;
+    case T_DATE:
+        x.d = v->date[row];
+        x.null = x.d == INT32_MIN;
+        break;
+    case T_BOOL:
+        x.b = v->boolean[row] == 1;
+        x.null = v->boolean[row] == 2;
+        break;
+    default:
+        x.n = v->num[row];
+        x.null = x.n == DEC_NULL;
+        break;
+    }
+    return x;
+}
+
+static Dec add_checked(Eval *ev, const Expr *at, int32_t row, Dec a, Dec b)
+{
+    Dec out;
+    if (dec_add(a, b, &out) != DEC_OK) eval_fail(ev, at, row, "arithmetic overflow");
+    return out;
+}
+
+static Dec mul_checked(Eval *ev, const Expr *at, int32_t row, Dec a, Dec b)
+{
+    Dec out;
+    DecStatus st = dec_mul(a, b, &out);
+    if (st != DEC_OK && st != DEC_INEXACT) eval_fail(ev, at, row, "arithmetic overflow");
+    return out;
+}
+
+/* ---- indicators ---- */
+
+static void ensure_choice(Eval *ev, ValueDef *v)
+{
+    if (v->choice) return;
+    Indicator *ind = v->ind;
+    v->choice = ev_alloc(ev, (size_t)((size_t)(ev->nrows ? ev->nrows : 1)) * 1);
+    for (int32_t row = 0; row < ev->nrows; row++) {
+        int k = 0;
+        for (; k < ind->branches.n; k++) {
+            Branch *b = ind->branches.items[k];
+            if (!b->cond || eval_cond(ev, b->cond, row, "the 'when' condition")) break;
+        }
+        v->choice[row] = (uint8_t)k;
+    }
+}
+
+/* Is the indicator scored for this row: every enclosing variant was taken? */
+static bool indicator_active(Eval *ev, Indicator *ind, int32_t row)
+{
+    for (Indicator *p = ind->parent; p; ind = p, p = p->parent) {
+        if (!p->branches.n) continue;
+        ValueDef *pv = ev->m->values[p->value_id];
+        ensure_choice(ev, pv);
+        Branch *b = p->branches.items[pv->choice[row]];
+        bool inside = false;
+        for (int i = 0; i < b->children.n && !inside; i++) inside = b->children.items[i] == ind;
+        if (!inside) return false;
+    }
+    return true;
+}
+
+/* Weighted (or plain) sum of one level of indicators for a row. */
+static Dec level_sum(Eval *ev, PtrVec *kids, int32_t row, Dec *weights)
+{
+    Dec sum = 0;
+    for (int i = 0; i < kids->n; i++) {
+        Indicator *k = kids->items[i];
+        Value x = value_get(ev, ev->m->values[k->value_id], row);
+        if (x.null) eval_fail(ev, k->formula, row, "indicator '%s' has no value", k->name);
+        Dec term = k->weight ? mul_checked(ev, k->weight, row, weights[i], x.n) : x.n;
+        sum = add_checked(ev, k->weight ? k->weight : k->formula, row, sum, term);
+    }
+    return sum;
+}
+
+static Dec *level_weights(Eval *ev, PtrVec *kids)
+{
+    Dec *w = ev_alloc(ev, (size_t)((size_t)kids->n + 1) * sizeof(Dec));
+    for (int i = 0; i < kids->n; i++) {
+        Indicator *k = kids->items[i];
+        if (k->weight) w[i] = eval_expr(ev, k->weight, -1).n;
+    }
+    return w;
+}
+
+static void compute_indicator(Eval *ev, ValueDef *v)
+{
+    Indicator *ind = v->ind;
+    Dec *w = ind->children.n ? level_weights(ev, &ind->children) : NULL;
+    Dec **bw = NULL;
+    if (ind->branches.n) {
+        ensure_choice(ev, v);
+        bw = ev_alloc(ev, (size_t)((size_t)ind->branches.n) * sizeof(Dec *));
+        for (int k = 0; k < ind->branches.n; k++) {
+            Branch *b = ind->branches.items[k];
+            if (b->children.n) bw[k] = level_weights(ev, &b->children);
+        }
+    }
+    for (int32_t row = 0; row < ev->nrows; row++) {
+        Value x = {0};
+        if (!indicator_active(ev, ind, row)) {
+            x.null = true;
+        } else if (ind->formula) {
+            x = eval_expr(ev, ind->formula, row);
+        } else if (ind->children.n) {
+            x.n = level_sum(ev, &ind->children, row, w);
+        } else {
+            Branch *b = ind->branches.items[v->choice[row]];
+            if (b->formula) x = eval_expr(ev, b->formula, row);
+            else x.n = level_sum(ev, &b->children, row, bw[v->choice[row]]);
+        }
+        store(v, row, x);
+    }
+    ev_free(ev, w);
+    if (bw)
+        for (int k = 0; k < ind->branches.n; k++) ev_free(ev, bw[k]);
+    ev_free(ev, bw);
+}
+
+/* ---- bonus, penalty, totals ---- */
+
+static Dec items_total(Eval *ev, PtrVec *items, Expr *cap, int32_t row)
+{
+    Dec sum = 0;
+    for (int i = 0; i < items->n; i++) {
+        ValueDef *it = items->items[i];
+        Value x = value_get(ev, it, row);
+        if (x.null) eval_fail(ev, it->formula, row, "'%s' has no value", it->name);
+        sum = add_checked(ev, it->formula, row, sum, x.n);
+    }
+    if (cap) {
+        Value c = eval_expr(ev, cap, row);
+        if (c.null) eval_fail(ev, cap, row, "the cap has no value");
+        if (dec_cmp(sum, c.n) > 0) sum = c.n;
+    }
+    return sum;
+}
+
+static Value item_value(Eval *ev, ValueDef *v, int32_t row)
+{
+    Value x = eval_expr(ev, v->formula, row);
+    if (!x.null && v->cap) {
+        Value c = eval_expr(ev, v->cap, row);
+        if (c.null) eval_fail(ev, v->cap, row, "the cap of '%s' has no value", v->name);
+        if (dec_cmp(x.n, c.n) > 0) x.n = c.n;
+    }
+    return x;
+}
+
+static Value total_value(Eval *ev, int32_t row)
+{
+    Model *m = ev->m;
+    Value s = value_get(ev, m->v_score, row), b = value_get(ev, m->v_bonus_total, row),
+          p = value_get(ev, m->v_penalty_total, row), x = {0};
+    Dec t;
+    if (dec_add(s.n, b.n, &t) != DEC_OK || dec_sub(t, p.n, &x.n) != DEC_OK)
+        eval_fail(ev, NULL, row, "arithmetic overflow in the total");
+    return x;
+}
+
+void compute_value(Eval *ev, ValueDef *v)
+{
+    if (v->computed) return;
+    Model *m = ev->m;
+    if (v->kind == VAL_GRADE || v->kind == VAL_RANK) {
+        grade_compute(ev);
+        return;
+    }
+    alloc_storage(ev, v);
+    if (v->kind == VAL_INDICATOR) {
+        compute_indicator(ev, v);
+        v->computed = true;
+        return;
+    }
+    Dec *w = v->kind == VAL_SCORE ? level_weights(ev, &m->top_indicators) : NULL;
+    for (int32_t row = 0; row < ev->nrows; row++) {
+        Value x = {0};
+        switch (v->kind) {
+        case VAL_LET: x = eval_expr(ev, v->formula, row); break;
+        case VAL_BONUS:
+        case VAL_PENALTY: x = item_value(ev, v, row); break;
+        case VAL_SCORE: x.n = level_sum(ev, &m->top_indicators, row, w); break;
+        case VAL_BONUS_TOTAL: x.n = items_total(ev, &m->bonuses, m->bonus_cap, row); break;
+        case VAL_PENALTY_TOTAL: x.n = items_total(ev, &m->penalties, m->penalty_cap, row); break;
+        case VAL_TOTAL: x = total_value(ev, row); break;
+        case VAL_ADJUST:
+            if (!v->cond || eval_cond(ev, v->cond, row, "the adjustment's condition")) {
+                x = eval_expr(ev, v->formula, row);
+                if (x.null) eval_fail(ev, v->formula, row, "the adjusted total has no value");
+            } else {
+                x = value_get(ev, m->values[v->prev_total], row);
+            }
+            break;
+        default: break;
+        }
+        store(v, row, x);
+    }
+    ev_free(ev, w);
+    v->computed = true;
+}

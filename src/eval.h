@@ -1,0 +1,52 @@
+/*
+** eval.h — evaluation of resolved expressions, for one row at a time: a row
+** of the assessed table (with every computed value, computed on first use in
+** dependency order) or a row of a table while it loads.
+*/
+#ifndef KP_EVAL_H
+#define KP_EVAL_H
+
+#include <setjmp.h>
+
+#include "model.h"
+#include "resolve.h"
+
+typedef struct Eval {
+    Model *m;
+    Diags *d;
+    jmp_buf *on_error;       /* runtime errors longjmp here after a diagnostic */
+    Table *row_table;        /* row context: the table loading */
+    Value *rowvals;          /* its current row, by column index */
+    const char *row_path;
+    uint32_t row_line;
+    int32_t nrows;           /* rows of the assessed table */
+    struct CsvReader *open_csv; /* closed by the caller after an error */
+    void **allocs;           /* every run-time allocation, freed by eval_free_all */
+    size_t nallocs, cap_allocs;
+} Eval;
+
+Value eval_expr(Eval *ev, Expr *e, int32_t row);
+bool eval_cond(Eval *ev, Expr *e, int32_t row, const char *what);
+Value column_get(const Column *c, int32_t row);
+void eval_fail(Eval *ev, const Expr *e, int32_t row, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5), noreturn));
+/* "(persons P0001)" or "(cases.csv:12)": where a runtime error happened. */
+const char *eval_where(Eval *ev, int32_t row, char *buf, size_t cap);
+int value_cmp_text(const Model *m, uint32_t a, uint32_t b);
+
+/* Zeroed memory owned by the run: freed by eval_free_all even when a runtime
+** error jumps out; ev_free returns a temporary early. */
+void *ev_alloc(Eval *ev, size_t n);
+void ev_free(Eval *ev, void *p);
+void eval_free_all(Eval *ev);
+
+/* compute.c */
+void compute_value(Eval *ev, ValueDef *v);
+Value value_get(Eval *ev, ValueDef *v, int32_t row);
+void group_build(Eval *ev, Group *g);
+void group_agg_compute(Eval *ev, GroupAgg *g);
+
+/* grade.c */
+void grade_compute(Eval *ev);
+
+#endif

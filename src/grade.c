@@ -1,0 +1,210 @@
+/*
+** grade.c — vetoes, eligibility, quotas and the allocation of grades by rank
+** within each grading group.
+**
+** Per group, persons are ordered by the declared keys (ties broken by the
+** table key, ascending). A veto decides first (forced grade, then ungraded,
+** then a cap); then a grade override from the data; everyone else, in rank
+** order, gets the first grade whose condition and eligibility hold, which no
+** cap forbids and whose quota is not used up.
+*/
+#include "eval.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct SortCtx {
+    const Model *m;
+    const Value *keys;
+    const bool *desc;
+    int nkeys;
+    const int32_t *gid;
+} SortCtx;
+
+static int order_cmp(const void *pa, const void *pb, void *arg)
+{
+    const SortCtx *c = arg;
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+    if (c->gid && c->gid[a] != c->gid[b]) return c->gid[a] < c->gid[b] ? -1 : 1;
+    for (int k = 0; k < c->nkeys; k++) {
+        const Value *x = &c->keys[(size_t)a * c->nkeys + k], *y = &c->keys[(size_t)b * c->nkeys + k];
+        int r;
+        if (x->null || y->null) r = x->null - y->null; /* absent values sort last */
+        else if (x->t || y->t) r = value_cmp_text(c->m, x->t, y->t);
+        else if (x->d != y->d) r = x->d < y->d ? -1 : 1;
+        else r = dec_cmp(x->n, y->n);
+        if (r) return c->desc[k] && !x->null && !y->null ? -r : r;
+    }
+    const Table *t = c->m->assessed;
+    return value_cmp_text(c->m, t->key_text[a], t->key_text[b]);
+}
+
+typedef struct Decision {
+    int8_t forced;   /* grade index, -1 none */
+    int8_t cap;      /* best grade allowed */
+    bool ungraded;
+    bool overridden;
+} Decision;
+
+static void apply_vetoes(Eval *ev, int32_t row, Decision *d)
+{
+    Model *m = ev->m;
+    d->forced = -1;
+    for (int i = 0; i < m->nvetoes; i++) {
+        Veto *v = m->vetoes[i];
+        if (!eval_cond(ev, v->decl->cond, row, "the veto's condition")) continue;
+        m->vetoes_fired[row] |= 1ull << i;
+        if (v->effect == VETO_FORCE && v->grade > d->forced) d->forced = (int8_t)v->grade;
+        if (v->effect == VETO_UNGRADED) d->ungraded = true;
+        if (v->effect == VETO_CAP && v->grade > d->cap) d->cap = (int8_t)v->grade;
+    }
+}
+
+static int override_grade(Eval *ev, int32_t row)
+{
+    Model *m = ev->m;
+    uint32_t t = m->override_col->text[row];
+    if (t == INTERN_NONE) return -1;
+    for (int g = 0; g < m->ngrades; g++)
+        if (m->grades[g].text_id == t) return g;
+    GradeRule *rule = NULL;
+    for (int i = 0; i < m->grades_decl->rules.n && !rule; i++) {
+        GradeRule *r = m->grades_decl->rules.items[i];
+        if (!r->name) rule = r;
+    }
+    eval_fail(ev, rule->when, row, "override \"%s\" in column '%s' is not a grade",
+              intern_str(&m->strings, t, NULL), m->override_col->name);
+}
+
+/* Quota per group; it must be a whole number and the same for all members. */
+static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int32_t ngroups)
+{
+    int64_t *q = ev_alloc(ev, sizeof(int64_t) * (size_t)(ngroups ? ngroups : 1));
+    int32_t *first = ev_alloc(ev, sizeof(int32_t) * (size_t)(ngroups ? ngroups : 1));
+    for (int32_t g = 0; g < ngroups; g++) first[g] = -1;
+    for (int32_t row = 0; row < ev->nrows; row++) {
+        Value v = eval_expr(ev, rule->quota, row);
+        int64_t k;
+        if (v.null) eval_fail(ev, rule->quota, row, "the quota of '%s' has no value", rule->name);
+        if (!dec_to_int64(v.n, &k) || k < 0) {
+            char buf[DEC_FMT_MAX];
+            dec_format(v.n, buf);
+            eval_fail(ev, rule->quota, row,
+                      "the quota of '%s' must be a whole number of persons, not %s (round it with floor, round or ceil)",
+                      rule->name, buf);
+        }
+        int32_t g = gid ? gid[row] : 0;
+        if (first[g] < 0) {
+            first[g] = row;
+            q[g] = k;
+        } else if (q[g] != k) {
+            eval_fail(ev, rule->quota, row, "the quota of '%s' differs within one group: %lld here, %lld for %s",
+                      rule->name, (long long)k, (long long)q[g],
+                      intern_str(&ev->m->strings, ev->m->assessed->key_text[first[g]], NULL));
+        }
+    }
+    ev_free(ev, first);
+    return q;
+}
+
+static int32_t *rank_order(Eval *ev, const int32_t *gid)
+{
+    Model *m = ev->m;
+    int32_t n = ev->nrows;
+    Decl *gd = m->grades_decl;
+    int nk = gd->order.n;
+    Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)(nk ? nk : 1) * (size_t)(n ? n : 1));
+    bool *desc = ev_alloc(ev, sizeof(bool) * (size_t)(nk ? nk : 1));
+    for (int k = 0; k < nk; k++) desc[k] = ((OrderKey *)gd->order.items[k])->desc;
+    for (int32_t row = 0; row < n; row++)
+        for (int k = 0; k < nk; k++) {
+            Value v = eval_expr(ev, ((OrderKey *)gd->order.items[k])->e, row);
+            if (((OrderKey *)gd->order.items[k])->e->bound->type.base != T_TEXT) v.t = 0;
+            keys[(size_t)row * nk + k] = v;
+        }
+    int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
+    for (int32_t i = 0; i < n; i++) perm[i] = i;
+    SortCtx c = {m, keys, desc, nk, gid};
+    qsort_r(perm, (size_t)n, sizeof(int32_t), order_cmp, &c);
+    ev_free(ev, keys);
+    ev_free(ev, desc);
+    return perm;
+}
+
+static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision *dec, int64_t **remaining)
+{
+    Model *m = ev->m;
+    ValueDef *vg = m->v_grade;
+    for (int32_t i = 0; i < ev->nrows; i++) {
+        int32_t row = perm[i];
+        if (vg->text[row] != INTERN_NONE) continue;
+        int32_t g = gid ? gid[row] : 0;
+        int chosen = -1;
+        for (int gi = dec[row].cap; gi < m->ngrades && chosen < 0; gi++) {
+            GradeRule *rule = m->grades[gi].rule;
+            if (rule->when && !eval_cond(ev, rule->when, row, "the grade's condition")) continue;
+            if (m->eligible[(size_t)row * m->ngrades + gi] == 0) continue;
+            if (rule->quota && remaining[gi][g] <= 0) continue;
+            chosen = gi;
+        }
+        if (chosen < 0)
+            eval_fail(ev, NULL, row, "no grade applies (the last grade should have no condition)");
+        if (m->grades[chosen].rule->quota) remaining[chosen][g]--;
+        vg->text[row] = m->grades[chosen].text_id;
+    }
+}
+
+void grade_compute(Eval *ev)
+{
+    Model *m = ev->m;
+    int32_t n = ev->nrows;
+    size_t nn = (size_t)(n ? n : 1);
+    ValueDef *vg = m->v_grade, *vr = m->v_rank;
+    vg->text = ev_alloc(ev, (size_t)(nn) * sizeof(uint32_t));
+    vr->num = ev_alloc(ev, nn * sizeof(Dec));
+    m->vetoes_fired = ev_alloc(ev, (size_t)(nn) * sizeof(uint64_t));
+    m->eligible = ev_alloc(ev, (size_t)(nn * (size_t)(m->ngrades ? m->ngrades : 1)) * 1);
+    vg->computed = vr->computed = true; /* set early: grading reads no value that reads grades */
+    for (int32_t row = 0; row < n; row++) vr->num[row] = DEC_NULL;
+    if (!m->ngrades) return;
+    Group *G = m->grade_group;
+    if (G) group_build(ev, G);
+    const int32_t *gid = G ? G->gid : NULL;
+    int32_t ngroups = G ? G->ngroups : 1;
+    Decision *dec = ev_alloc(ev, (size_t)(nn) * sizeof(Decision));
+    uint32_t ungraded = intern_put(&m->strings, "不定等次", strlen("不定等次"));
+    for (int32_t row = 0; row < n; row++) {
+        apply_vetoes(ev, row, &dec[row]);
+        if (dec[row].forced >= 0) vg->text[row] = m->grades[dec[row].forced].text_id;
+        else if (dec[row].ungraded) vg->text[row] = ungraded;
+        for (int gi = 0; gi < m->ngrades; gi++) {
+            GradeRule *rule = m->grades[gi].rule;
+            m->eligible[(size_t)row * m->ngrades + gi] =
+                rule->require ? eval_cond(ev, rule->require, row, "the eligibility condition") : 2;
+        }
+    }
+    int64_t **remaining = ev_alloc(ev, (size_t)((size_t)m->ngrades) * sizeof(int64_t *));
+    for (int gi = 0; gi < m->ngrades; gi++)
+        if (m->grades[gi].rule->quota) remaining[gi] = group_quotas(ev, m->grades[gi].rule, gid, ngroups);
+    for (int32_t row = 0; m->override_col && row < n; row++) {
+        if (vg->text[row] != INTERN_NONE) continue;
+        int gi = override_grade(ev, row);
+        if (gi < 0) continue;
+        vg->text[row] = m->grades[gi].text_id;
+        int32_t g = gid ? gid[row] : 0;
+        if (remaining[gi] && --remaining[gi][g] < 0)
+            eval_fail(ev, m->grades[gi].rule->quota, row, "more persons are set to '%s' by override than its quota allows",
+                      m->grades[gi].name);
+    }
+    int32_t *perm = rank_order(ev, gid);
+    for (int32_t i = 0, pos = 0; i < n; i++) {
+        pos = (i > 0 && (!gid || gid[perm[i]] == gid[perm[i - 1]])) ? pos + 1 : 1;
+        vr->num[perm[i]] = dec_from_int(pos);
+    }
+    allocate(ev, perm, gid, dec, remaining);
+    for (int gi = 0; gi < m->ngrades; gi++) ev_free(ev, remaining[gi]);
+    ev_free(ev, remaining);
+    ev_free(ev, perm);
+    ev_free(ev, dec);
+}

@@ -1,0 +1,203 @@
+/*
+** group.c — groups of assessed rows (persons by dept, category) and the
+** aggregates over them: a reduction per group broadcast back to members,
+** and per-member ranks and z-scores.
+*/
+#include "eval.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+    h ^= x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t value_hash(Value v)
+{
+    if (v.null) return 0x1234;
+    return mix(mix(mix((uint64_t)v.n, (uint64_t)(v.n >> 64)), v.t), (uint64_t)(uint32_t)v.d ^ v.b);
+}
+
+static bool value_same(Value a, Value b)
+{
+    return a.null == b.null && (a.null || (a.n == b.n && a.t == b.t && a.d == b.d && a.b == b.b));
+}
+
+void group_build(Eval *ev, Group *g)
+{
+    if (g->built) return;
+    int32_t n = ev->nrows;
+    int k = g->keys.n;
+    g->gid = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
+    size_t cap = 64;
+    while (cap < (size_t)n * 2) cap *= 2;
+    int32_t *slots = ev_alloc(ev, sizeof(int32_t) * cap);
+    memset(slots, 0xff, sizeof(int32_t) * cap);
+    Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)(k ? k : 1) * (size_t)(n ? n : 1));
+    int32_t ngroups = 0;
+    Value cur[16];
+    for (int32_t row = 0; row < n; row++) {
+        uint64_t h = 0;
+        for (int i = 0; i < k && i < 16; i++) {
+            cur[i] = eval_expr(ev, g->keys.items[i], row);
+            h = mix(h, value_hash(cur[i]));
+        }
+        size_t s = h & (cap - 1);
+        for (;; s = (s + 1) & (cap - 1)) {
+            int32_t id = slots[s];
+            if (id < 0) {
+                id = slots[s] = ngroups++;
+                memcpy(keys + (size_t)id * k, cur, sizeof(Value) * (size_t)k);
+                g->gid[row] = id;
+                break;
+            }
+            bool same = true;
+            for (int i = 0; i < k && same; i++) same = value_same(keys[(size_t)id * k + i], cur[i]);
+            if (same) {
+                g->gid[row] = id;
+                break;
+            }
+        }
+    }
+    ev_free(ev, slots);
+    ev_free(ev, keys);
+    g->ngroups = ngroups;
+    g->size = ev_alloc(ev, (size_t)((size_t)(ngroups ? ngroups : 1)) * sizeof(int32_t));
+    for (int32_t row = 0; row < n; row++) g->size[g->gid[row]]++;
+    g->built = true;
+}
+
+typedef struct RankItem {
+    int32_t gid;
+    int32_t row;
+    Dec x;
+} RankItem;
+
+static int rank_cmp_desc(const void *pa, const void *pb)
+{
+    const RankItem *a = pa, *b = pb;
+    if (a->gid != b->gid) return a->gid < b->gid ? -1 : 1;
+    int c = dec_cmp(b->x, a->x);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+static int rank_cmp_asc(const void *pa, const void *pb)
+{
+    const RankItem *a = pa, *b = pb;
+    if (a->gid != b->gid) return a->gid < b->gid ? -1 : 1;
+    int c = dec_cmp(a->x, b->x);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+/* Competition ranking (1, 2, 2, 4) within each group; an empty value gets no rank. */
+static void compute_rank(Eval *ev, GroupAgg *ga)
+{
+    int32_t n = ev->nrows;
+    RankItem *items = ev_alloc(ev, sizeof(RankItem) * (size_t)(n ? n : 1));
+    int32_t m = 0;
+    ga->per_person = ev_alloc(ev, sizeof(Dec) * (size_t)(n ? n : 1));
+    for (int32_t row = 0; row < n; row++) {
+        Value x = eval_expr(ev, ga->arg, row);
+        ga->per_person[row] = DEC_NULL;
+        if (!x.null) items[m++] = (RankItem){ga->g->gid[row], row, x.n};
+    }
+    qsort(items, (size_t)m, sizeof(RankItem), ga->fn == FN_RANK ? rank_cmp_desc : rank_cmp_asc);
+    int32_t pos = 0;
+    for (int32_t i = 0; i < m; i++) {
+        pos = (i == 0 || items[i].gid != items[i - 1].gid) ? 1 : pos + 1;
+        bool tie = i > 0 && items[i].gid == items[i - 1].gid && items[i].x == items[i - 1].x;
+        ga->per_person[items[i].row] = tie ? ga->per_person[items[i - 1].row] : dec_from_int(pos);
+    }
+    ev_free(ev, items);
+}
+
+static void reduce(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *acc)
+{
+    for (int32_t row = 0; row < ev->nrows; row++) {
+        if (ga->where && !eval_cond(ev, ga->where, row, "the filter")) continue;
+        int32_t gid = ga->g->gid[row];
+        if (ga->fn == FN_COUNT) {
+            cnt[gid]++;
+            continue;
+        }
+        Value x = eval_expr(ev, ga->arg, row);
+        if (x.null) continue; /* absent values are left out, as in SQL */
+        bool first = cnt[gid]++ == 0;
+        if (ga->fn == FN_MIN || ga->fn == FN_MAX) {
+            if (first || (ga->fn == FN_MIN ? dec_cmp(x.n, acc[gid]) < 0 : dec_cmp(x.n, acc[gid]) > 0))
+                acc[gid] = x.n;
+        } else if (dec_add(acc[gid], x.n, &acc[gid]) != DEC_OK) {
+            eval_fail(ev, ga->origin, row, "arithmetic overflow");
+        }
+    }
+}
+
+static void compute_spread(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *mean)
+{
+    /* population standard deviation per group: second pass over squares */
+    int32_t ng = ga->g->ngroups;
+    Dec *sq = ev_alloc(ev, (size_t)((size_t)(ng ? ng : 1)) * sizeof(Dec));
+    for (int32_t row = 0; row < ev->nrows; row++) {
+        if (ga->where && !eval_cond(ev, ga->where, row, "the filter")) continue;
+        Value x = eval_expr(ev, ga->arg, row);
+        if (x.null) continue;
+        int32_t gid = ga->g->gid[row];
+        Dec d, d2;
+        dec_sub(x.n, mean[gid], &d);
+        DecStatus st = dec_mul(d, d, &d2);
+        if ((st != DEC_OK && st != DEC_INEXACT) || dec_add(sq[gid], d2, &sq[gid]) != DEC_OK)
+            eval_fail(ev, ga->origin, row, "arithmetic overflow");
+    }
+    for (int32_t gid = 0; gid < ng; gid++) {
+        if (!cnt[gid]) continue;
+        Dec var;
+        dec_div(sq[gid], dec_from_int(cnt[gid]), &var);
+        dec_sqrt(var, &sq[gid]);
+    }
+    if (ga->fn == FN_STDDEV) {
+        memcpy(ga->per_group, sq, sizeof(Dec) * (size_t)ng);
+    } else {
+        ga->per_person = ev_alloc(ev, sizeof(Dec) * (size_t)(ev->nrows ? ev->nrows : 1));
+        for (int32_t row = 0; row < ev->nrows; row++) {
+            Value x = eval_expr(ev, ga->arg, row);
+            int32_t gid = ga->g->gid[row];
+            Dec d;
+            ga->per_person[row] = DEC_NULL;
+            if (x.null) continue;
+            dec_sub(x.n, mean[gid], &d);
+            /* all members equal: every z-score is 0 */
+            if (sq[gid] == 0) ga->per_person[row] = 0;
+            else if (dec_div(d, sq[gid], &ga->per_person[row]) != DEC_OK)
+                eval_fail(ev, ga->origin, row, "arithmetic overflow");
+        }
+    }
+    ev_free(ev, sq);
+}
+
+void group_agg_compute(Eval *ev, GroupAgg *ga)
+{
+    group_build(ev, ga->g);
+    int32_t ng = ga->g->ngroups;
+    size_t n = (size_t)(ng ? ng : 1);
+    if (ga->fn == FN_RANK || ga->fn == FN_RANK_ASC) {
+        compute_rank(ev, ga);
+        ga->computed = true;
+        return;
+    }
+    int64_t *cnt = ev_alloc(ev, (size_t)(n) * sizeof(int64_t));
+    ga->per_group = ev_alloc(ev, (size_t)(n) * sizeof(Dec));
+    ga->group_null = ev_alloc(ev, (size_t)(n) * 1);
+    reduce(ev, ga, cnt, ga->per_group);
+    for (int32_t gid = 0; gid < ng; gid++) {
+        if (ga->fn == FN_COUNT) ga->per_group[gid] = dec_from_int(cnt[gid]);
+        else if (!cnt[gid] && ga->fn != FN_SUM) ga->group_null[gid] = 1;
+        else if (ga->fn == FN_AVG || ga->fn == FN_STDDEV || ga->fn == FN_ZSCORE)
+            dec_div(ga->per_group[gid], dec_from_int(cnt[gid]), &ga->per_group[gid]);
+    }
+    if (ga->fn == FN_STDDEV || ga->fn == FN_ZSCORE) compute_spread(ev, ga, cnt, ga->per_group);
+    ev_free(ev, cnt);
+    ga->computed = true;
+}

@@ -1,0 +1,109 @@
+/*
+** intern.c — open-addressing string table (see intern.h).
+*/
+#include "intern.h"
+#include "xalloc.h"
+
+#include <string.h>
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    /* FNV-1a, then a finaliser so low bits are usable as a table index. */
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    return h ? h : 1;
+}
+
+void intern_init(Intern *in)
+{
+    memset(in, 0, sizeof *in);
+    in->mask = 1023;
+    in->slots = xcalloc(in->mask + 1, sizeof(uint32_t));
+    in->ids_cap = 1024;
+    in->hashes = xmalloc(in->ids_cap * sizeof(uint32_t));
+    in->offs = xmalloc(in->ids_cap * sizeof(uint32_t));
+    in->lens = xmalloc(in->ids_cap * sizeof(uint32_t));
+    in->chars_cap = 65536;
+    in->chars = xmalloc(in->chars_cap);
+    in->count = 1;
+    in->hashes[0] = in->offs[0] = in->lens[0] = 0;
+    in->chars[0] = 0;
+    in->nchars = 1;
+}
+
+void intern_free(Intern *in)
+{
+    free(in->slots);
+    free(in->hashes);
+    free(in->offs);
+    free(in->lens);
+    free(in->chars);
+    memset(in, 0, sizeof *in);
+}
+
+static void grow_slots(Intern *in)
+{
+    uint32_t mask = in->mask * 2 + 1;
+    uint32_t *slots = xcalloc((size_t)mask + 1, sizeof(uint32_t));
+    for (uint32_t id = 1; id < in->count; id++) {
+        uint32_t i = in->hashes[id] & mask;
+        while (slots[i]) i = (i + 1) & mask;
+        slots[i] = id;
+    }
+    free(in->slots);
+    in->slots = slots;
+    in->mask = mask;
+}
+
+static uint32_t *probe(const Intern *in, const char *s, size_t len, uint32_t h)
+{
+    uint32_t i = h & in->mask;
+    for (;;) {
+        uint32_t id = in->slots[i];
+        if (!id || (in->hashes[id] == h && in->lens[id] == len &&
+                    memcmp(in->chars + in->offs[id], s, len) == 0))
+            return &in->slots[i];
+        i = (i + 1) & in->mask;
+    }
+}
+
+uint32_t intern_find(const Intern *in, const char *s, size_t len)
+{
+    return *probe(in, s, len, hash_bytes(s, len));
+}
+
+uint32_t intern_put(Intern *in, const char *s, size_t len)
+{
+    uint32_t h = hash_bytes(s, len);
+    uint32_t *slot = probe(in, s, len, h);
+    if (*slot) return *slot;
+    if (in->count == in->ids_cap) {
+        in->ids_cap *= 2;
+        in->hashes = xrealloc(in->hashes, in->ids_cap * sizeof(uint32_t));
+        in->offs = xrealloc(in->offs, in->ids_cap * sizeof(uint32_t));
+        in->lens = xrealloc(in->lens, in->ids_cap * sizeof(uint32_t));
+    }
+    while (in->nchars + len + 1 > in->chars_cap) {
+        in->chars_cap *= 2;
+        in->chars = xrealloc(in->chars, in->chars_cap);
+    }
+    uint32_t id = in->count++;
+    in->hashes[id] = h;
+    in->offs[id] = (uint32_t)in->nchars;
+    in->lens[id] = (uint32_t)len;
+    memcpy(in->chars + in->nchars, s, len);
+    in->chars[in->nchars + len] = 0;
+    in->nchars += len + 1;
+    *slot = id;
+    if ((uint64_t)in->count * 2 > in->mask) grow_slots(in);
+    return id;
+}
+
+const char *intern_str(const Intern *in, uint32_t id, size_t *len)
+{
+    if (len) *len = in->lens[id];
+    return in->chars + in->offs[id];
+}

@@ -1,0 +1,35 @@
+/*
+** intern.h — string interning for data values. Every text cell of a stored
+** table becomes a dense id, so comparisons are integer compares and key
+** indexes are plain arrays indexed by id. Open addressing rather than uthash:
+** a run interns 10^6–10^7 cells and uthash's 56-byte handle per entry would
+** cost more memory than the data.
+*/
+#ifndef KP_INTERN_H
+#define KP_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define INTERN_NONE 0u /* id 0 is reserved for "no value" */
+
+typedef struct Intern {
+    uint32_t *slots;   /* id per slot, 0 = empty */
+    uint32_t *hashes;  /* hash per id */
+    uint32_t *offs;    /* byte offset of each id's text in chars */
+    uint32_t *lens;
+    char *chars;
+    size_t nchars, chars_cap;
+    uint32_t count;    /* ids in use, including the reserved 0 */
+    uint32_t ids_cap;
+    uint32_t mask;     /* slots - 1 */
+} Intern;
+
+void intern_init(Intern *in);
+void intern_free(Intern *in);
+uint32_t intern_put(Intern *in, const char *s, size_t len);
+/* INTERN_NONE when s was never interned. */
+uint32_t intern_find(const Intern *in, const char *s, size_t len);
+const char *intern_str(const Intern *in, uint32_t id, size_t *len);
+
+#endif

@@ -1,0 +1,371 @@
+/*
+** load.c — tables from CSV (see load.h). Stored tables keep the columns that
+** some expression reads, plus their key index; an event table is streamed and
+** only folded into the aggregates the scheme uses over it, so memory grows
+** with the number of persons and not of cases.
+*/
+#include "load.h"
+#include "csv.h"
+#include "date.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Loader {
+    Eval *ev;
+    Table *t;
+    CsvReader *csv;
+    const char *path;
+    int *field_col;  /* CSV field -> column index, -1 unused */
+    int nfields;
+    Value *vals;
+    size_t errors_before;
+} Loader;
+
+static void cell_error(Loader *L, size_t field, const char *fmt, const char *a, const char *b)
+{
+    uint32_t line, col;
+    csv_field_pos(L->csv, field, &line, &col);
+    char msg[600];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    diag_pos(L->ev->d, DIAG_ERROR, L->path, line, col, "%s", msg);
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"true", "1", "是", "TRUE", "True", "yes"};
+    static const char *const no[] = {"false", "0", "否", "FALSE", "False", "no"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        if (strcmp(s, yes[i]) == 0) return *out = true;
+        if (strcmp(s, no[i]) == 0) return !(*out = false);
+    }
+    return false;
+}
+
+static const char *kind_name(ColKind k)
+{
+    static const char *const names[] = {"text", "int", "decimal", "percent", "bool", "date", "one of the allowed values", "key"};
+    return names[k];
+}
+
+/* Parses one cell into a Value; false (and a diagnostic) when it does not fit. */
+static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value *v)
+{
+    Model *m = L->ev->m;
+    memset(v, 0, sizeof *v);
+    if (f->len == 0) {
+        v->null = true;
+        if (c->optional) return true;
+        cell_error(L, fi, "column '%s': missing value (mark the column optional with '?' if it may be empty)%s", c->name, "");
+        return false;
+    }
+    DecStatus st;
+    switch (c->kind) {
+    case COL_TEXT:
+        if (c->used || c->index == L->t->key_col) v->t = intern_put(&m->strings, f->ptr, f->len);
+        return true;
+    case COL_ENUM:
+        for (int i = 0; i < c->type.enum_vals->n; i++)
+            if (strcmp(c->type.enum_vals->items[i], f->ptr) == 0) {
+                v->t = intern_put(&m->strings, f->ptr, f->len);
+                return true;
+            }
+        {
+            const char *best = suggest_closest(f->ptr, (const char *const *)c->type.enum_vals->items,
+                                               (size_t)c->type.enum_vals->n);
+            char alt[300] = "";
+            if (best) snprintf(alt, sizeof alt, " (did you mean \"%s\"?)", best);
+            char msg[300];
+            snprintf(msg, sizeof msg, "column '%s': \"%%s\" is not one of the allowed values%s", c->name, alt);
+            cell_error(L, fi, msg, f->ptr, "");
+        }
+        return false;
+    case COL_INT:
+    case COL_DEC:
+    case COL_PERCENT:
+        st = dec_parse(f->ptr, f->len, c->kind == COL_PERCENT, &v->n);
+        if (st == DEC_OK && (c->kind != COL_INT || dec_is_integer(v->n))) return true;
+        {
+            char msg[300];
+            snprintf(msg, sizeof msg, "column '%s': expected %s, got \"%%s\"%%s", c->name, kind_name(c->kind));
+            cell_error(L, fi, msg, f->ptr,
+                       st == DEC_TOO_PRECISE ? " (more than 12 decimal places)" : st == DEC_OVERFLOW ? " (too large)" : "");
+        }
+        return false;
+    case COL_BOOL:
+        if (parse_bool(f->ptr, &v->b)) return true;
+        cell_error(L, fi, "column '%s': expected true or false (also 1/0, 是/否), got \"%s\"", c->name, f->ptr);
+        return false;
+    case COL_DATE:
+        if (date_parse(f->ptr, f->len, &v->d)) return true;
+        cell_error(L, fi, "column '%s': expected a date YYYY-MM-DD, got \"%s\"", c->name, f->ptr);
+        return false;
+    case COL_REF: {
+        Table *rt = c->ref;
+        uint32_t id = intern_find(&m->strings, f->ptr, f->len);
+        int32_t row = id && id < rt->row_by_text_cap ? rt->row_by_text[id] : -1;
+        if (row < 0) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "column '%s': no row of %s has %s \"%%s\"%%s", c->name, rt->name,
+                     rt->cols[rt->key_col]->name);
+            cell_error(L, fi, msg, f->ptr, "");
+            return false;
+        }
+        v->d = row;
+        v->t = id;
+        return true;
+    }
+    }
+    return false;
+}
+
+static bool read_header(Loader *L)
+{
+    Table *t = L->t;
+    const CsvField *f;
+    size_t n;
+    CsvError err;
+    int r = csv_next(L->csv, &f, &n, &err);
+    if (r < 0) {
+        diag_pos(L->ev->d, DIAG_ERROR, L->path, err.line, err.col, "%s", err.msg);
+        return false;
+    }
+    if (r == 0) {
+        diag_pos(L->ev->d, DIAG_ERROR, L->path, 0, 0, "the file is empty; expected a header row naming the columns");
+        return false;
+    }
+    L->nfields = (int)n;
+    L->field_col = arena_alloc(L->ev->m->arena, sizeof(int) * n);
+    for (int i = 0; i < t->ncols; i++) t->cols[i]->csv_pos = -1;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        L->field_col[i] = -1;
+        for (int c = 0; c < t->ncols; c++)
+            if (strcmp(t->cols[c]->name, f[i].ptr) == 0) L->field_col[i] = c;
+        int c = L->field_col[i];
+        if (c >= 0 && t->cols[c]->csv_pos >= 0) {
+            cell_error(L, i, "column '%s' appears twice in the header%s", f[i].ptr, "");
+            ok = false;
+        } else if (c >= 0) {
+            t->cols[c]->csv_pos = (int)i;
+        } else {
+            const char *cands[256];
+            size_t nc = 0;
+            for (int k = 0; k < t->ncols && nc < 256; k++) cands[nc++] = t->cols[k]->name;
+            const char *best = suggest_closest(f[i].ptr, cands, nc);
+            char alt[300] = "";
+            if (best) snprintf(alt, sizeof alt, " (did you mean '%s'?)", best);
+            char msg[600];
+            snprintf(msg, sizeof msg, "unknown column '%%s' (table %s does not declare it)%%s", t->name);
+            cell_error(L, i, msg, f[i].ptr, alt);
+            ok = false;
+        }
+    }
+    for (int c = 0; c < t->ncols; c++)
+        if (t->cols[c]->csv_pos < 0) {
+            diag_pos(L->ev->d, DIAG_ERROR, L->path, 1, 0, "missing column '%s' (declared in table %s)",
+                     t->cols[c]->name, t->name);
+            ok = false;
+        }
+    return ok;
+}
+
+static void grow_columns(Table *t, int32_t need)
+{
+    if (need <= t->cap) return;
+    int32_t cap = t->cap ? t->cap * 2 : 1024;
+    while (cap < need) cap *= 2;
+    for (int i = 0; i < t->ncols; i++) {
+        Column *c = t->cols[i];
+        size_t n = (size_t)cap;
+        switch (c->kind) {
+        case COL_TEXT:
+        case COL_ENUM: c->text = xrealloc(c->text, n * sizeof(uint32_t)); break;
+        case COL_INT:
+        case COL_DEC:
+        case COL_PERCENT: c->num = xrealloc(c->num, n * sizeof(Dec)); break;
+        case COL_BOOL: c->boolean = xrealloc(c->boolean, n); break;
+        case COL_DATE: c->date = xrealloc(c->date, n * sizeof(int32_t)); break;
+        case COL_REF: c->row = xrealloc(c->row, n * sizeof(int32_t)); break;
+        }
+    }
+    t->key_text = xrealloc(t->key_text, (size_t)cap * sizeof(uint32_t));
+    t->key_line = xrealloc(t->key_line, (size_t)cap * sizeof(uint32_t));
+    t->cap = cap;
+}
+
+static void store_row(Table *t, int32_t row, const Value *v)
+{
+    for (int i = 0; i < t->ncols; i++) {
+        Column *c = t->cols[i];
+        const Value *x = &v[i];
+        switch (c->kind) {
+        case COL_TEXT:
+        case COL_ENUM: c->text[row] = x->null ? INTERN_NONE : x->t; break;
+        case COL_INT:
+        case COL_DEC:
+        case COL_PERCENT: c->num[row] = x->null ? DEC_NULL : x->n; break;
+        case COL_BOOL: c->boolean[row] = x->null ? 2 : x->b; break;
+        case COL_DATE: c->date[row] = x->null ? INT32_MIN : x->d; break;
+        case COL_REF: c->row[row] = x->null ? -1 : x->d; break;
+        }
+    }
+}
+
+/* Indexes the key; false on a duplicate. */
+static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
+{
+    Table *t = L->t;
+    if (id >= t->row_by_text_cap) {
+        uint32_t cap = t->row_by_text_cap ? t->row_by_text_cap : 1024;
+        while (cap <= id) cap *= 2;
+        t->row_by_text = xrealloc(t->row_by_text, cap * sizeof(int32_t));
+        for (uint32_t i = t->row_by_text_cap; i < cap; i++) t->row_by_text[i] = -1;
+        t->row_by_text_cap = cap;
+    }
+    if (t->row_by_text[id] >= 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "duplicate key '%%s' in column '%s' (first on line %%s)", t->cols[t->key_col]->name);
+        char first[16];
+        snprintf(first, sizeof first, "%u", (unsigned)t->key_line[t->row_by_text[id]]);
+        cell_error(L, field, msg, intern_str(&L->ev->m->strings, id, NULL), first);
+        return false;
+    }
+    t->row_by_text[id] = row;
+    return true;
+}
+
+static void fold_aggs(Loader *L)
+{
+    Eval *ev = L->ev;
+    Table *t = L->t;
+    for (int i = 0; i < t->naggs; i++) {
+        RelAgg *ag = t->aggs[i];
+        Value p = L->vals[ag->via->index];
+        if (p.null) continue;
+        if (ag->where && !eval_cond(ev, ag->where, -1, "the filter")) continue;
+        int32_t parent = p.d;
+        if (ag->func == AGG_COUNT) {
+            ag->n[parent]++;
+            continue;
+        }
+        Value x = eval_expr(ev, ag->arg, -1);
+        if (x.null) continue;
+        bool first = ag->n[parent]++ == 0;
+        if (ag->func == AGG_SUM || ag->func == AGG_AVG) {
+            if (dec_add(ag->acc[parent], x.n, &ag->acc[parent]) != DEC_OK)
+                eval_fail(ev, ag->origin, -1, "arithmetic overflow");
+        } else if (first || (ag->func == AGG_MIN ? dec_cmp(x.n, ag->acc[parent]) < 0
+                                                 : dec_cmp(x.n, ag->acc[parent]) > 0)) {
+            ag->acc[parent] = x.n;
+        }
+    }
+}
+
+static bool load_rows(Loader *L)
+{
+    Eval *ev = L->ev;
+    Table *t = L->t;
+    const CsvField *f;
+    size_t n;
+    CsvError err;
+    int r;
+    bool ok = true;
+    int32_t row = 0;
+    while ((r = csv_next(L->csv, &f, &n, &err)) > 0) {
+        if (n != (size_t)L->nfields) {
+            diag_pos(ev->d, DIAG_ERROR, L->path, csv_record_line(L->csv), 0,
+                     "expected %d fields as in the header, got %zu", L->nfields, n);
+            ok = false;
+            if (diags_too_many(ev->d)) return false;
+            continue;
+        }
+        bool row_ok = true;
+        for (size_t i = 0; i < n; i++) {
+            int c = L->field_col[i];
+            if (!parse_cell(L, t->cols[c], &f[i], i, &L->vals[c])) row_ok = false;
+        }
+        if (row_ok && !t->streamed) {
+            uint32_t id = L->vals[t->key_col].t;
+            if (L->vals[t->key_col].null || !index_key(L, row, id, (size_t)t->cols[t->key_col]->csv_pos))
+                row_ok = false;
+        }
+        if (!row_ok) {
+            ok = false;
+            if (diags_too_many(ev->d)) return false;
+            continue;
+        }
+        if (!ok) continue; /* after an error, only look for more errors */
+        ev->row_line = csv_record_line(L->csv);
+        fold_aggs(L);
+        if (!t->streamed) {
+            grow_columns(t, row + 1);
+            store_row(t, row, L->vals);
+            t->key_text[row] = L->vals[t->key_col].t;
+            t->key_line[row] = ev->row_line;
+        }
+        row++;
+    }
+    if (r < 0) {
+        diag_pos(ev->d, DIAG_ERROR, L->path, err.line, err.col, "%s", err.msg);
+        return false;
+    }
+    t->nrows = t->streamed ? 0 : row;
+    return ok;
+}
+
+static bool load_table(Eval *ev, Table *t, const char *dir)
+{
+    Model *m = ev->m;
+    size_t plen = strlen(dir) + strlen(t->name) + 8;
+    t->path = arena_alloc(m->arena, plen);
+    snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
+    CsvError err;
+    Loader L = {ev, t, NULL, t->path, NULL, 0, NULL, ev->d->nerrors};
+    L.csv = csv_open(t->path, &err);
+    if (!L.csv) {
+        diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
+        return false;
+    }
+    ev->open_csv = L.csv;
+    /* Accumulators of the aggregates this table feeds, one slot per parent row. */
+    for (int i = 0; i < m->relaggs.n; i++) {
+        RelAgg *ag = m->relaggs.items[i];
+        if (ag->child != t) continue;
+        size_t n = (size_t)(ag->parent->nrows ? ag->parent->nrows : 1);
+        ag->acc = ev_alloc(ev, n * sizeof(Dec));
+        ag->n = ev_alloc(ev, n * sizeof(int64_t));
+        RelAgg **aggs = arena_alloc(m->arena, sizeof(RelAgg *) * (size_t)(t->naggs + 1));
+        if (t->naggs) memcpy(aggs, t->aggs, sizeof(RelAgg *) * (size_t)t->naggs);
+        aggs[t->naggs++] = ag;
+        t->aggs = aggs;
+    }
+    L.vals = arena_alloc(m->arena, sizeof(Value) * (size_t)t->ncols);
+    ev->row_table = t;
+    ev->rowvals = L.vals;
+    ev->row_path = t->path;
+    bool ok = read_header(&L) && load_rows(&L);
+    ev->row_table = NULL;
+    ev->rowvals = NULL;
+    csv_close(L.csv);
+    ev->open_csv = NULL;
+    return ok;
+}
+
+bool load_tables(Eval *ev, const char *dir)
+{
+    Model *m = ev->m;
+    bool ok = true;
+    for (int order = 0; order < m->ntables; order++)
+        for (int i = 0; i < m->ntables; i++) {
+            Table *t = m->tables[i];
+            if (t->load_order != order) continue;
+            /* A table whose parent failed would only repeat the parent's errors. */
+            if (!ok) continue;
+            if (!load_table(ev, t, dir)) ok = false;
+        }
+    ev->nrows = m->assessed->nrows;
+    return ok;
+}

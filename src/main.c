@@ -1,0 +1,220 @@
+/*
+** main.c — the command line: arguments, files, diagnostics on stderr and
+** exit statuses (0 ok, 1 errors in the scheme or the data, 2 bad usage).
+*/
+#include "kaoping.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_main[] =
+    "Usage: kaoping COMMAND [ARGS]\n"
+    "\n"
+    "kaoping (考评) checks and evaluates personnel appraisal schemes written in\n"
+    "the kaoping rule language.\n"
+    "\n"
+    "Commands:\n"
+    "  check SCHEME...              parse, resolve and type-check; report problems\n"
+    "  run SCHEME --data DIR        evaluate the scheme on DIR/<table>.csv\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help                   show this help (also: kaoping COMMAND --help)\n"
+    "  -V, --version                show the version\n";
+
+static const char usage_check[] =
+    "Usage: kaoping check SCHEME...\n"
+    "\n"
+    "Parses, resolves and type-checks each scheme and its imports, and reports\n"
+    "every error and warning as path:line:col with the source line.\n"
+    "Exit status: 0 when there are no errors, 1 when there are, 2 on bad usage.\n";
+
+static const char usage_run[] =
+    "Usage: kaoping run SCHEME --data DIR [--set NAME=VALUE]... [-o FILE]\n"
+    "\n"
+    "Loads every table the scheme declares from DIR/<table>.csv, evaluates the\n"
+    "scheme and writes one row per assessed person, sorted by key.\n"
+    "\n"
+    "Options:\n"
+    "  --data DIR          directory of the CSV files (required)\n"
+    "  --set NAME=VALUE    override a param, e.g. --set 优秀比例=25%\n"
+    "  -o, --output FILE   write to FILE instead of standard output; the format\n"
+    "                      follows the extension: .csv or .json\n"
+    "  --format csv|json   format of standard output (default csv)\n"
+    "Exit status: 0 on success, 1 on errors in the scheme or the data, 2 on bad usage.\n"
+    "A failed run never leaves a partial output file.\n";
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "kaoping: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'kaoping %s--help'.\n", cmd);
+    return 2;
+}
+
+static void print_diags(Diags *d)
+{
+    char *text = diags_render(d);
+    if (text) fputs(text, stderr);
+    free(text);
+    if (diags_too_many(d)) fprintf(stderr, "kaoping: too many errors; stopped after %zu\n", d->nerrors);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    int nfiles = 0, status = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage_check, stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) return usage_error("check ", "unknown option '%s'", argv[i]);
+        nfiles++;
+    }
+    if (!nfiles) return usage_error("check ", "%s", "no scheme given");
+    for (int i = 0; i < argc; i++) {
+        Diags d;
+        diags_init(&d);
+        d.max_errors = 20;
+        KpScheme *s = kp_compile(argv[i], &d);
+        print_diags(&d);
+        if (d.nerrors) status = 1;
+        kp_free(s);
+        diags_free(&d);
+    }
+    return status;
+}
+
+typedef struct RunArgs {
+    const char *scheme, *data, *out, *format;
+    const char **sets;
+    int nsets;
+} RunArgs;
+
+static int parse_run_args(int argc, char **argv, RunArgs *a)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const char **slot = NULL;
+        const char *name = NULL;
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(usage_run, stdout);
+            return -1;
+        }
+        if (!strcmp(arg, "--data")) slot = &a->data, name = "--data";
+        else if (!strcmp(arg, "-o") || !strcmp(arg, "--output")) slot = &a->out, name = arg;
+        else if (!strcmp(arg, "--format")) slot = &a->format, name = "--format";
+        else if (!strcmp(arg, "--set")) slot = &a->sets[a->nsets], name = "--set";
+        else if (!strncmp(arg, "--data=", 7)) { a->data = arg + 7; continue; }
+        else if (!strncmp(arg, "--output=", 9)) { a->out = arg + 9; continue; }
+        else if (!strncmp(arg, "--set=", 6)) { a->sets[a->nsets++] = arg + 6; continue; }
+        else if (!strncmp(arg, "--format=", 9)) { a->format = arg + 9; continue; }
+        else if (arg[0] == '-' && arg[1]) return usage_error("run ", "unknown option '%s'", arg);
+        else if (a->scheme) return usage_error("run ", "unexpected argument '%s' (one scheme per run)", arg);
+        else { a->scheme = arg; continue; }
+        if (i + 1 >= argc) return usage_error("run ", "option '%s' needs a value", name);
+        *slot = argv[++i];
+        if (slot == &a->sets[a->nsets]) a->nsets++;
+    }
+    if (!a->scheme) return usage_error("run ", "%s", "no scheme given");
+    if (!a->data) return usage_error("run ", "%s", "missing --data DIR");
+    return 0;
+}
+
+static int output_format(const RunArgs *a, KpFormat *fmt)
+{
+    *fmt = KP_FORMAT_CSV;
+    const char *f = a->format;
+    if (!f && a->out) {
+        const char *dot = strrchr(a->out, '.');
+        if (!dot || (strcmp(dot, ".csv") && strcmp(dot, ".json")))
+            return usage_error("run ", "cannot tell the output format of '%s' (use .csv or .json)", a->out);
+        f = dot + 1;
+    }
+    if (!f || !strcmp(f, "csv")) return 0;
+    if (!strcmp(f, "json")) {
+        *fmt = KP_FORMAT_JSON;
+        return 0;
+    }
+    return usage_error("run ", "unknown format '%s' (expected csv or json)", f);
+}
+
+/* Writes to a temporary file beside the target and renames it, so a failed
+** run never leaves a half-written result. */
+static int write_output(KpScheme *s, const RunArgs *a, KpFormat fmt, Diags *d)
+{
+    if (!a->out) {
+        if (!kp_write(s, stdout, fmt, d)) return 1;
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
+    size_t n = strlen(a->out) + 16;
+    char *tmp = malloc(n);
+    snprintf(tmp, n, "%s.tmp.XXXXXX", a->out);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "kaoping: cannot write '%s': %s\n", a->out, strerror(errno));
+        if (fd >= 0) close(fd), unlink(tmp);
+        free(tmp);
+        return 1;
+    }
+    bool ok = kp_write(s, f, fmt, d);
+    int err = errno;
+    if (fclose(f) != 0 && ok) ok = false, err = errno;
+    if (ok && rename(tmp, a->out) != 0) ok = false, err = errno;
+    if (!ok) {
+        unlink(tmp);
+        if (!d->nerrors) fprintf(stderr, "kaoping: cannot write '%s': %s\n", a->out, strerror(err));
+    }
+    free(tmp);
+    return ok ? 0 : 1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    RunArgs a = {0};
+    a.sets = calloc((size_t)argc + 1, sizeof(char *));
+    int st = parse_run_args(argc, argv, &a);
+    KpFormat fmt = KP_FORMAT_CSV;
+    if (st == 0) st = output_format(&a, &fmt);
+    if (st != 0) {
+        free(a.sets);
+        return st < 0 ? 0 : st;
+    }
+    Diags d;
+    diags_init(&d);
+    d.max_errors = 20;
+    KpScheme *s = kp_compile(a.scheme, &d);
+    int status = s ? 0 : 1;
+    for (int i = 0; s && i < a.nsets; i++)
+        if (!kp_set_param(s, a.sets[i], &d)) status = 1;
+    if (s && status == 0 && !kp_run(s, a.data, &d)) status = 1;
+    if (s && status == 0) status = write_output(s, &a, fmt, &d);
+    print_diags(&d);
+    kp_free(s);
+    diags_free(&d);
+    free(a.sets);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+        printf("kaoping %s\n", KP_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+    return usage_error("", "unknown command '%s'", cmd);
+}

@@ -1,0 +1,25 @@
+/*
+** parse.h — turning a rule file into a Program (grammar/parser.y and
+** grammar/lexer.l do the work; this is their interface to the rest).
+*/
+#ifndef KP_PARSE_H
+#define KP_PARSE_H
+
+#include "ast.h"
+#include "diag.h"
+
+typedef struct ParseCtx {
+    Arena *arena;
+    const Source *src;
+    Diags *diags;
+    Program *prog;
+} ParseCtx;
+
+/* Parses src. Syntax errors go to d; the returned Program holds whatever
+** declarations parsed cleanly. Never NULL. */
+Program *parse_program(Arena *a, Source *src, Diags *d);
+
+/* For tests: the token stream as "KIND@start-end" words, one per token. */
+char *lex_dump(Arena *a, Source *src, Diags *d);
+
+#endif

@@ -1,0 +1,872 @@
+/*
+** resolve.c — builds a Model from the parsed programs: declares names,
+** resolves tables, params, values, vetoes and grades, checks for cycles and
+** warns about suspicious schemes.
+*/
+#include "resolve_int.h"
+
+#include <string.h>
+
+static const char *const sym_kind_names[] = {"param", "value", "table", "group", "function", "grade"};
+
+Sym *sym_find(Resolver *r, const char *name)
+{
+    Sym *s = NULL;
+    HASH_FIND_STR(r->m->symbols, name, s);
+    return s;
+}
+
+static Sym *declare(Resolver *r, const char *name, Span span, SymKind k, void *ptr)
+{
+    Sym *old = sym_find(r, name);
+    if (old) {
+        RERR(r, span, "'%s' is already declared as a %s", name, sym_kind_names[old->kind]);
+        if (old->src)
+            diag_at(r->diags, DIAG_NOTE, old->src, old->span, "'%s' was declared here", name);
+        return NULL;
+    }
+    Sym *s = ARENA_NEW(r->arena, Sym);
+    s->name = name;
+    s->kind = k;
+    s->ptr = ptr;
+    s->src = r->src;
+    s->span = span;
+    HASH_ADD_KEYPTR(hh, r->m->symbols, s->name, strlen(s->name), s);
+    return s;
+}
+
+static ValueDef *new_value(Resolver *r, const char *name, ValKind k, Decl *d)
+{
+    ValueDef *v = ARENA_NEW(r->arena, ValueDef);
+    v->name = name;
+    v->kind = k;
+    v->decl = d;
+    v->type.base = T_NUM;
+    v->id = r->m->nvalues;
+    Model *m = r->m;
+    ValueDef **vals = ARENA_ARR(r->arena, ValueDef *, m->nvalues + 1);
+    if (m->nvalues) memcpy(vals, m->values, sizeof(ValueDef *) * (size_t)m->nvalues);
+    vals[m->nvalues++] = v;
+    m->values = vals;
+    return v;
+}
+
+static ValueDef *declare_value(Resolver *r, const char *name, Span span, ValKind k, Decl *d)
+{
+    ValueDef *v = new_value(r, name, k, d);
+    declare(r, name, span, SYM_VALUE, v);
+    return v;
+}
+
+/* ---- tables ---- */
+
+static const struct {
+    const char *name;
+    ColKind kind;
+    BaseType base;
+} col_types[] = {
+    {"text", COL_TEXT, T_TEXT},       {"文本", COL_TEXT, T_TEXT},   {"int", COL_INT, T_NUM},
+    {"整数", COL_INT, T_NUM},         {"decimal", COL_DEC, T_NUM},  {"小数", COL_DEC, T_NUM},
+    {"number", COL_DEC, T_NUM},       {"数值", COL_DEC, T_NUM},     {"percent", COL_PERCENT, T_NUM},
+    {"百分比", COL_PERCENT, T_NUM},   {"bool", COL_BOOL, T_BOOL},   {"布尔", COL_BOOL, T_BOOL},
+    {"date", COL_DATE, T_DATE},       {"日期", COL_DATE, T_DATE},
+};
+#define NCOLTYPES (sizeof col_types / sizeof col_types[0])
+
+static bool type_from_name(Resolver *r, TypeRef *t, ColKind *kind, Type *type)
+{
+    if (t->ref) return false;
+    if (t->enum_vals.n) {
+        *kind = COL_ENUM;
+        type->base = T_TEXT;
+        type->enum_vals = &t->enum_vals;
+        return true;
+    }
+    for (size_t i = 0; i < NCOLTYPES; i++)
+        if (strcmp(col_types[i].name, t->name) == 0) {
+            *kind = col_types[i].kind;
+            type->base = col_types[i].base;
+            return true;
+        }
+    const char *cands[NCOLTYPES];
+    for (size_t i = 0; i < NCOLTYPES; i++) cands[i] = col_types[i].name;
+    const char *best = suggest_closest(t->name, cands, NCOLTYPES);
+    if (best)
+        RERR(r, t->span, "unknown type '%s' (did you mean '%s'?)", t->name, best);
+    else
+        RERR(r, t->span, "unknown type '%s' (expected text, int, decimal, percent, bool, date, enum[...] or -> table)",
+             t->name);
+    return false;
+}
+
+static void declare_table(Resolver *r, Decl *d)
+{
+    Table *t = ARENA_NEW(r->arena, Table);
+    t->name = d->name;
+    t->span = d->name_span;
+    t->src = d->src;
+    t->decl = d;
+    t->key_col = -1;
+    t->cols = ARENA_ARR(r->arena, Column *, d->columns.n);
+    for (int i = 0; i < d->columns.n; i++) {
+        ColumnDecl *cd = d->columns.items[i];
+        for (int j = 0; j < t->ncols; j++)
+            if (strcmp(t->cols[j]->name, cd->name) == 0) {
+                RERR(r, cd->span, "column '%s' is declared twice in table %s", cd->name, t->name);
+                goto next;
+            }
+        Column *c = ARENA_NEW(r->arena, Column);
+        c->name = cd->name;
+        c->span = cd->span;
+        c->src = d->src;
+        c->table = t;
+        c->index = t->ncols;
+        c->optional = cd->type->optional;
+        if (!cd->type->ref && type_from_name(r, cd->type, &c->kind, &c->type)) {
+            if (c->kind == COL_ENUM) {
+                PtrVec *ev = &cd->type->enum_vals;
+                for (int a = 0; a < ev->n; a++)
+                    for (int b = a + 1; b < ev->n; b++)
+                        if (strcmp(ev->items[a], ev->items[b]) == 0)
+                            RERR(r, cd->type->span, "\"%s\" appears twice in the enumeration",
+                                 (const char *)ev->items[a]);
+            }
+        } else if (cd->type->ref) {
+            c->kind = COL_REF;
+            c->type.base = T_TEXT; /* its value is the referenced row's key */
+        }
+        if (strcmp(c->name, d->key) == 0) t->key_col = c->index;
+        t->cols[t->ncols++] = c;
+    next:;
+    }
+    if (t->key_col < 0) {
+        /* The key column need not be listed: it is text. */
+        Column *c = ARENA_NEW(r->arena, Column);
+        c->name = d->key;
+        c->span = d->key_span;
+        c->src = d->src;
+        c->table = t;
+        c->kind = COL_TEXT;
+        c->type.base = T_TEXT;
+        Column **cols = ARENA_ARR(r->arena, Column *, t->ncols + 1);
+        cols[0] = c;
+        for (int i = 0; i < t->ncols; i++) {
+            cols[i + 1] = t->cols[i];
+            cols[i + 1]->index = i + 1;
+        }
+        t->cols = cols;
+        t->ncols++;
+        t->key_col = 0;
+    } else if (t->cols[t->key_col]->kind != COL_TEXT && t->cols[t->key_col]->kind != COL_INT) {
+        RERR(r, t->cols[t->key_col]->span, "the key column '%s' must be text or int", d->key);
+    }
+    Model *m = r->m;
+    Table **tabs = ARENA_ARR(r->arena, Table *, m->ntables + 1);
+    if (m->ntables) memcpy(tabs, m->tables, sizeof(Table *) * (size_t)m->ntables);
+    tabs[m->ntables++] = t;
+    m->tables = tabs;
+    declare(r, t->name, t->span, SYM_TABLE, t);
+}
+
+static void resolve_refs(Resolver *r)
+{
+    Model *m = r->m;
+    for (int i = 0; i < m->ntables; i++) {
+        Table *t = m->tables[i];
+        r->src = t->src;
+        for (int j = 0; j < t->decl->columns.n; j++) {
+            ColumnDecl *cd = t->decl->columns.items[j];
+            if (!cd->type->ref) continue;
+            Column *c = NULL;
+            for (int k = 0; k < t->ncols; k++)
+                if (t->cols[k]->span.start == cd->span.start) c = t->cols[k];
+            Sym *s = sym_find(r, cd->type->ref);
+            if (!s || s->kind != SYM_TABLE) {
+                const char *cands[64];
+                size_t n = 0;
+                for (int k = 0; k < m->ntables && n < 64; k++) cands[n++] = m->tables[k]->name;
+                const char *best = suggest_closest(cd->type->ref, cands, n);
+                if (best)
+                    RERR(r, cd->type->ref_span, "unknown table '%s' (did you mean '%s'?)", cd->type->ref, best);
+                else
+                    RERR(r, cd->type->ref_span, "unknown table '%s'", cd->type->ref);
+                continue;
+            }
+            if (c) {
+                c->ref = s->ptr;
+                c->ref->referenced = true;
+            }
+        }
+    }
+}
+
+/* Parents load before children; a cycle of references cannot be loaded. */
+static void order_tables(Resolver *r)
+{
+    Model *m = r->m;
+    int placed = 0;
+    for (int i = 0; i < m->ntables; i++) m->tables[i]->load_order = -1;
+    for (int round = 0; round < m->ntables && placed < m->ntables; round++) {
+        for (int i = 0; i < m->ntables; i++) {
+            Table *t = m->tables[i];
+            if (t->load_order >= 0) continue;
+            bool ready = true;
+            for (int j = 0; j < t->ncols; j++) {
+                Column *c = t->cols[j];
+                if (c->kind == COL_REF && c->ref && c->ref != t && c->ref->load_order < 0) ready = false;
+                if (c->kind == COL_REF && c->ref == t) ready = ready; /* self-reference: rows of the same table */
+            }
+            if (ready) t->load_order = placed++;
+        }
+    }
+    for (int i = 0; i < m->ntables; i++) {
+        Table *t = m->tables[i];
+        if (t->load_order < 0) {
+            r->src = t->src;
+            RERR(r, t->span, "tables '%s' and others refer to each other in a cycle", t->name);
+            return;
+        }
+        for (int j = 0; j < t->ncols; j++)
+            if (t->cols[j]->kind == COL_REF && t->cols[j]->ref == t) {
+                r->src = t->src;
+                RERR(r, t->cols[j]->span, "a table cannot refer to itself");
+            }
+    }
+}
+
+/* ---- params ---- */
+
+static const struct {
+    const char *name;
+    ParamKind kind;
+    BaseType base;
+} param_types[] = {
+    {"decimal", PARAM_NUM, T_NUM},   {"小数", PARAM_NUM, T_NUM},      {"number", PARAM_NUM, T_NUM},
+    {"数值", PARAM_NUM, T_NUM},      {"percent", PARAM_PERCENT, T_NUM}, {"百分比", PARAM_PERCENT, T_NUM},
+    {"int", PARAM_INT, T_NUM},       {"整数", PARAM_INT, T_NUM},      {"text", PARAM_TEXT, T_TEXT},
+    {"文本", PARAM_TEXT, T_TEXT},    {"bool", PARAM_BOOL, T_BOOL},    {"布尔", PARAM_BOOL, T_BOOL},
+    {"date", PARAM_DATE, T_DATE},    {"日期", PARAM_DATE, T_DATE},
+};
+
+static void declare_param(Resolver *r, Decl *d)
+{
+    Param *p = ARENA_NEW(r->arena, Param);
+    p->name = d->name;
+    p->span = d->name_span;
+    p->decl = d;
+    Model *m = r->m;
+    Param **ps = ARENA_ARR(r->arena, Param *, m->nparams + 1);
+    if (m->nparams) memcpy(ps, m->params, sizeof(Param *) * (size_t)m->nparams);
+    ps[m->nparams++] = p;
+    m->params = ps;
+    declare(r, d->name, d->name_span, SYM_PARAM, p);
+}
+
+#include "date.h"
+
+static void resolve_param(Resolver *r, Param *p)
+{
+    Decl *d = p->decl;
+    Expr *e = d->expr;
+    bool neg = false;
+    if (e->kind == E_UNARY && e->op == OP_NEG && e->a->kind == E_NUM) {
+        neg = true;
+        e = e->a;
+    }
+    switch (e->kind) {
+    case E_NUM:
+        p->kind = e->is_percent ? PARAM_PERCENT : dec_is_integer(e->num) ? PARAM_INT : PARAM_NUM;
+        p->type.base = T_NUM;
+        p->value.n = neg ? -e->num : e->num;
+        break;
+    case E_STR:
+        p->kind = PARAM_TEXT;
+        p->type.base = T_TEXT;
+        p->value.t = intern_put(&r->m->strings, e->str, strlen(e->str));
+        break;
+    case E_BOOL:
+        p->kind = PARAM_BOOL;
+        p->type.base = T_BOOL;
+        p->value.b = e->boolean;
+        break;
+    case E_CALL:
+        if ((strcmp(e->name, "date") == 0 || strcmp(e->name, "日期") == 0) && e->args.n == 1 &&
+            ((Expr *)e->args.items[0])->kind == E_STR) {
+            const char *s = ((Expr *)e->args.items[0])->str;
+            p->kind = PARAM_DATE;
+            p->type.base = T_DATE;
+            if (!date_parse(s, strlen(s), &p->value.d))
+                RERR(r, e->span, "\"%s\" is not a date (expected YYYY-MM-DD)", s);
+            break;
+        }
+        /* fallthrough */
+    default:
+        RERR(r, d->expr->span, "a param's value must be a literal (number, percent, text, true/false or date(\"...\"))");
+        p->type.base = T_ERROR;
+        return;
+    }
+    if (!d->type) {
+        if (p->kind == PARAM_INT) p->kind = PARAM_NUM;
+        return;
+    }
+    for (size_t i = 0; i < sizeof param_types / sizeof param_types[0]; i++) {
+        if (strcmp(param_types[i].name, d->type->name ? d->type->name : "") != 0) continue;
+        ParamKind want = param_types[i].kind;
+        bool ok = param_types[i].base == p->type.base;
+        if (ok && want == PARAM_INT && !dec_is_integer(p->value.n)) ok = false;
+        if (!ok) {
+            RERR(r, d->expr->span, "param '%s' is declared %s but its value is not", p->name, d->type->name);
+            return;
+        }
+        p->kind = want;
+        return;
+    }
+    RERR(r, d->type->span, "unknown param type '%s' (expected decimal, percent, int, text, bool or date)",
+         d->type->name ? d->type->name : "enum");
+}
+
+/* ---- values ---- */
+
+static void declare_indicator(Resolver *r, Indicator *ind, Indicator *parent, Decl *d)
+{
+    ind->parent = parent;
+    ValueDef *v = declare_value(r, ind->name, ind->name_span, VAL_INDICATOR, d);
+    v->ind = ind;
+    ind->value_id = v->id;
+    for (int i = 0; i < ind->children.n; i++) declare_indicator(r, ind->children.items[i], ind, d);
+    for (int i = 0; i < ind->branches.n; i++) {
+        Branch *b = ind->branches.items[i];
+        for (int j = 0; j < b->children.n; j++) declare_indicator(r, b->children.items[j], ind, d);
+    }
+}
+
+Value eval_const(Resolver *r, Expr *e, bool *ok);
+
+/* Children of one level: all weighted or none; weights should total 100%. */
+static void check_level(Resolver *r, PtrVec *kids, ValueDef *owner, Span where)
+{
+    int weighted = 0;
+    Dec sum = 0;
+    bool all_const = true;
+    Ctx cc = {.kind = CTX_CONST};
+    for (int i = 0; i < kids->n; i++) {
+        Indicator *k = kids->items[i];
+        add_dep(owner, r->m->values[k->value_id], r->arena);
+        if (!k->weight) continue;
+        weighted++;
+        Type t = resolve_expr(r, k->weight, &cc);
+        expect_type(r, k->weight, t, T_NUM, "a weight");
+        bool ok = true;
+        Value w = eval_const(r, k->weight, &ok);
+        if (ok) dec_add(sum, w.n, &sum);
+        else all_const = false;
+    }
+    if (weighted && weighted != kids->n) {
+        for (int i = 0; i < kids->n; i++) {
+            Indicator *k = kids->items[i];
+            if (!k->weight)
+                RERR(r, k->name_span, "indicator '%s' has no weight, but others at its level do", k->name);
+        }
+        return;
+    }
+    if (weighted && all_const && sum != DEC_ONE) {
+        char buf[DEC_FMT_MAX];
+        Dec pct;
+        dec_mul(sum, dec_from_int(100), &pct);
+        dec_format(pct, buf);
+        RWARN(r, where, "the weights of this level add up to %s%%, not 100%%", buf);
+    }
+}
+
+static void resolve_indicator(Resolver *r, Indicator *ind)
+{
+    ValueDef *v = r->m->values[ind->value_id];
+    Ctx pc = {.kind = CTX_PERSON, .owner = v};
+    if (ind->formula) {
+        expect_type(r, ind->formula, resolve_expr(r, ind->formula, &pc), T_NUM, "an indicator's score");
+        return;
+    }
+    if (ind->children.n && ind->branches.n) {
+        RERR(r, ind->name_span, "indicator '%s' mixes sub-indicators with 'when' variants; put the sub-indicators inside the variants", ind->name);
+        return;
+    }
+    if (ind->children.n) {
+        check_level(r, &ind->children, v, ind->name_span);
+        for (int i = 0; i < ind->children.n; i++) resolve_indicator(r, ind->children.items[i]);
+        return;
+    }
+    if (!ind->branches.n) {
+        RERR(r, ind->name_span, "indicator '%s' has neither a formula nor sub-indicators", ind->name);
+        return;
+    }
+    for (int i = 0; i < ind->branches.n; i++) {
+        Branch *b = ind->branches.items[i];
+        bool last = i == ind->branches.n - 1;
+        if (!b->cond && !last) {
+            RERR(r, b->span, "'otherwise' must be the last variant");
+        } else if (b->cond) {
+            expect_type(r, b->cond, resolve_expr(r, b->cond, &pc), T_BOOL, "a 'when' condition");
+            if (last)
+                RERR(r, b->span, "the variants of '%s' need a final 'otherwise', so every person is scored", ind->name);
+        }
+        if (b->formula) {
+            expect_type(r, b->formula, resolve_expr(r, b->formula, &pc), T_NUM, "an indicator's score");
+        } else {
+            check_level(r, &b->children, v, b->span);
+            for (int j = 0; j < b->children.n; j++) resolve_indicator(r, b->children.items[j]);
+        }
+    }
+}
+
+static void resolve_formula(Resolver *r, ValueDef *v, Expr *e, const char *what)
+{
+    Ctx pc = {.kind = CTX_PERSON, .owner = v};
+    Type t = resolve_expr(r, e, &pc);
+    if (v->kind == VAL_LET) {
+        if (t.list) {
+            RERR(r, e->span, "a value cannot be a list; aggregate it, e.g. count(%.*s)",
+                 (int)(e->span.end - e->span.start), r->src->text + e->span.start);
+            t.base = T_ERROR;
+        }
+        v->type = t;
+        v->type.list = false;
+    } else {
+        expect_type(r, e, t, T_NUM, what);
+    }
+}
+
+/* ---- grades and vetoes ---- */
+
+static int grade_index(Resolver *r, const char *name, Span span)
+{
+    Model *m = r->m;
+    for (int i = 0; i < m->ngrades; i++)
+        if (strcmp(m->grades[i].name, name) == 0) return i;
+    const char *cands[64];
+    size_t n = 0;
+    for (int i = 0; i < m->ngrades && n < 64; i++) cands[n++] = m->grades[i].name;
+    const char *best = suggest_closest(name, cands, n);
+    if (!m->ngrades)
+        RERR(r, span, "unknown grade '%s' (the scheme has no grades block)", name);
+    else if (best)
+        RERR(r, span, "unknown grade '%s' (did you mean '%s'?)", name, best);
+    else
+        RERR(r, span, "unknown grade '%s'", name);
+    return -1;
+}
+
+static void declare_grades(Resolver *r, Decl *d)
+{
+    Model *m = r->m;
+    if (m->grades_decl) {
+        RERR(r, d->span, "a scheme has only one grades block");
+        return;
+    }
+    m->grades_decl = d;
+    m->grades = ARENA_ARR(r->arena, Grade, d->rules.n);
+    for (int i = 0; i < d->rules.n; i++) {
+        GradeRule *g = d->rules.items[i];
+        if (!g->name) continue;
+        if (!declare(r, g->name, g->span, SYM_GRADE, g)) continue;
+        m->grades[m->ngrades].name = g->name;
+        m->grades[m->ngrades].rule = g;
+        m->grades[m->ngrades].text_id = intern_put(&m->strings, g->name, strlen(g->name));
+        m->ngrades++;
+    }
+}
+
+static void resolve_grades(Resolver *r)
+{
+    Model *m = r->m;
+    Decl *d = m->grades_decl;
+    if (!d) return;
+    r->src = d->src;
+    ValueDef *v = m->v_grade;
+    Ctx pc = {.kind = CTX_PERSON, .owner = v};
+    if (d->within) {
+        Sym *s = sym_find(r, d->within);
+        if (!s || s->kind != SYM_GROUP) {
+            RERR(r, d->within_span, "unknown group '%s'", d->within);
+        } else {
+            s->used = true;
+            m->grade_group = s->ptr;
+        }
+    }
+    for (int i = 0; i < d->order.n; i++) {
+        OrderKey *k = d->order.items[i];
+        Type t = resolve_expr(r, k->e, &pc);
+        if (t.list || t.base == T_BOOL) RERR(r, k->e->span, "cannot order by a %s", type_name(t));
+    }
+    bool unconditional_seen = false;
+    const char *uncond_name = NULL;
+    for (int i = 0; i < d->rules.n; i++) {
+        GradeRule *g = d->rules.items[i];
+        if (!g->name) {
+            Column *c = NULL;
+            for (int j = 0; j < m->assessed->ncols; j++)
+                if (strcmp(m->assessed->cols[j]->name, g->when->name) == 0) c = m->assessed->cols[j];
+            if (!c)
+                RERR(r, g->span, "unknown column '%s' in table %s", g->when->name, m->assessed->name);
+            else if (c->type.base != T_TEXT || c->kind == COL_REF)
+                RERR(r, g->span, "the override column '%s' must be text", c->name);
+            else if (!c->optional)
+                RWARN(r, g->span, "the override column '%s' is not optional ('?'), so every person is overridden", c->name);
+            m->override_col = c;
+            continue;
+        }
+        if (g->quota) expect_type(r, g->quota, resolve_expr(r, g->quota, &pc), T_NUM, "a quota");
+        if (g->when) expect_type(r, g->when, resolve_expr(r, g->when, &pc), T_BOOL, "a grade condition");
+        if (g->require) expect_type(r, g->require, resolve_expr(r, g->require, &pc), T_BOOL, "an eligibility condition");
+        if (unconditional_seen)
+            RWARN(r, g->span, "grade '%s' can never be given: everyone gets '%s' before it", g->name, uncond_name);
+        if (!g->quota && !g->when && !g->require && !unconditional_seen) {
+            unconditional_seen = true;
+            uncond_name = g->name;
+        }
+    }
+    if (m->ngrades && !unconditional_seen)
+        RWARN(r, m->grades_decl->span, "the last grade has conditions; a person who meets none of them is an error at run time");
+}
+
+static void resolve_veto(Resolver *r, Decl *d)
+{
+    Model *m = r->m;
+    if (m->nvetoes == 64) {
+        RERR(r, d->name_span, "too many vetoes (at most 64)");
+        return;
+    }
+    Veto *v = ARENA_NEW(r->arena, Veto);
+    v->name = d->name;
+    v->decl = d;
+    v->effect = d->effect;
+    v->grade = d->effect == VETO_UNGRADED ? -1 : grade_index(r, d->grade, d->grade_span);
+    Ctx pc = {.kind = CTX_PERSON, .owner = m->v_grade};
+    expect_type(r, d->cond, resolve_expr(r, d->cond, &pc), T_BOOL, "a veto's condition");
+    for (int i = 0; i < m->nvetoes; i++)
+        if (strcmp(m->vetoes[i]->name, v->name) == 0)
+            RERR(r, d->name_span, "veto '%s' is declared twice", v->name);
+    Veto **vs = ARENA_ARR(r->arena, Veto *, m->nvetoes + 1);
+    if (m->nvetoes) memcpy(vs, m->vetoes, sizeof(Veto *) * (size_t)m->nvetoes);
+    vs[m->nvetoes++] = v;
+    m->vetoes = vs;
+}
+
+/* ---- dependency order ---- */
+
+static bool visit(Resolver *r, ValueDef *v, PtrVec *stack)
+{
+    if (v->state == 2) return true;
+    if (v->state == 1) {
+        int from = 0;
+        while (stack->items[from] != v) from++;
+        char *path = arena_strdup(r->arena, "");
+        for (int i = from; i < stack->n; i++)
+            path = arena_printf(r->arena, "%s%s -> ", path, ((ValueDef *)stack->items[i])->name);
+        path = arena_printf(r->arena, "%s%s", path, v->name);
+        Span sp = v->ind ? v->ind->name_span : v->decl ? v->decl->name_span : (Span){0, 0};
+        const Source *saved = r->src;
+        if (v->decl) r->src = v->decl->src;
+        RERR(r, sp, "values depend on each other in a cycle: %s", path);
+        r->src = saved;
+        return false;
+    }
+    v->state = 1;
+    ptrvec_push(r->arena, stack, v);
+    for (int i = 0; i < v->deps.n; i++)
+        if (!visit(r, v->deps.items[i], stack)) return false;
+    stack->n--;
+    v->state = 2;
+    ptrvec_push(r->arena, &r->m->order, v);
+    return true;
+}
+
+Value eval_const(Resolver *r, Expr *e, bool *ok)
+{
+    Value v = {0};
+    (void)r;
+    if (e->kind == E_NUM) {
+        v.n = e->num;
+    } else if (e->bound && e->bound->kind == B_PARAM && e->bound->param->type.base == T_NUM) {
+        v = e->bound->param->value;
+    } else if (e->kind == E_UNARY && e->op == OP_NEG) {
+        v = eval_const(r, e->a, ok);
+        v.n = -v.n;
+    } else if (e->kind == E_BINARY && e->op <= OP_DIV) {
+        Value a = eval_const(r, e->a, ok), b = eval_const(r, e->b, ok);
+        if (!*ok) return v;
+        DecStatus st = e->op == OP_ADD   ? dec_add(a.n, b.n, &v.n)
+                       : e->op == OP_SUB ? dec_sub(a.n, b.n, &v.n)
+                       : e->op == OP_MUL ? dec_mul(a.n, b.n, &v.n)
+                                         : dec_div(a.n, b.n, &v.n);
+        if (st != DEC_OK && st != DEC_INEXACT) *ok = false;
+    } else {
+        *ok = false;
+    }
+    return v;
+}
+
+static void declare_builtins(Resolver *r)
+{
+    Model *m = r->m;
+    static const char *const zh[] = {"得分", "加分合计", "减分合计", "总分"};
+    m->v_score = declare_value(r, "score", (Span){0, 0}, VAL_SCORE, NULL);
+    m->v_bonus_total = declare_value(r, "bonus_total", (Span){0, 0}, VAL_BONUS_TOTAL, NULL);
+    m->v_penalty_total = declare_value(r, "penalty_total", (Span){0, 0}, VAL_PENALTY_TOTAL, NULL);
+    m->v_total = declare_value(r, "total", (Span){0, 0}, VAL_TOTAL, NULL);
+    ValueDef *vs[] = {m->v_score, m->v_bonus_total, m->v_penalty_total, m->v_total};
+    for (int i = 0; i < 4; i++) declare(r, zh[i], (Span){0, 0}, SYM_VALUE, vs[i]);
+    m->v_grade = declare_value(r, "grade", (Span){0, 0}, VAL_GRADE, NULL);
+    m->v_grade->type.base = T_TEXT;
+    m->v_rank = declare_value(r, "rank", (Span){0, 0}, VAL_RANK, NULL);
+    declare(r, "名次", (Span){0, 0}, SYM_VALUE, m->v_rank);
+    add_dep(m->v_rank, m->v_grade, r->arena);
+    add_dep(m->v_total, m->v_score, r->arena);
+    add_dep(m->v_total, m->v_bonus_total, r->arena);
+    add_dep(m->v_total, m->v_penalty_total, r->arena);
+}
+
+static void declare_decl(Resolver *r, Decl *d)
+{
+    Model *m = r->m;
+    r->src = d->src;
+    switch (d->kind) {
+    case D_TABLE: declare_table(r, d); break;
+    case D_PARAM: declare_param(r, d); break;
+    case D_GROUP: {
+        Group *g = ARENA_NEW(r->arena, Group);
+        g->name = d->name;
+        g->span = d->name_span;
+        g->src = d->src;
+        g->decl = d;
+        g->keys = d->keys;
+        Group **gs = ARENA_ARR(r->arena, Group *, m->ngroups + 1);
+        if (m->ngroups) memcpy(gs, m->groups, sizeof(Group *) * (size_t)m->ngroups);
+        gs[m->ngroups++] = g;
+        m->groups = gs;
+        declare(r, d->name, d->name_span, SYM_GROUP, g);
+        break;
+    }
+    case D_LET: declare_value(r, d->name, d->name_span, VAL_LET, d)->formula = d->expr; break;
+    case D_INDICATOR:
+        declare_indicator(r, d->ind, NULL, d);
+        ptrvec_push(r->arena, &m->top_indicators, d->ind);
+        break;
+    case D_BONUS:
+    case D_PENALTY: {
+        ValueDef *v = declare_value(r, d->name, d->name_span, d->kind == D_BONUS ? VAL_BONUS : VAL_PENALTY, d);
+        v->formula = d->expr;
+        v->cap = d->cap;
+        ptrvec_push(r->arena, d->kind == D_BONUS ? &m->bonuses : &m->penalties, v);
+        break;
+    }
+    case D_BONUS_CAP:
+    case D_PENALTY_CAP: {
+        Expr **cap = d->kind == D_BONUS_CAP ? &m->bonus_cap : &m->penalty_cap;
+        if (*cap) RERR(r, d->span, "the total %s cap is declared twice", d->kind == D_BONUS_CAP ? "bonus" : "penalty");
+        *cap = d->expr;
+        break;
+    }
+    case D_ADJUST: {
+        ValueDef *v = new_value(r, d->name, VAL_ADJUST, d);
+        v->formula = d->expr;
+        v->cond = d->cond;
+        ptrvec_push(r->arena, &m->adjusts, v);
+        for (int i = 0; i < m->adjusts.n - 1; i++)
+            if (strcmp(((ValueDef *)m->adjusts.items[i])->name, d->name) == 0)
+                RERR(r, d->name_span, "adjustment '%s' is declared twice", d->name);
+        break;
+    }
+    case D_ASSESS:
+        if (m->assessed) RERR(r, d->span, "only one table can be assessed");
+        else m->assessed = (Table *)d; /* resolved to the table once all are declared */
+        break;
+    case D_FUNC: declare(r, d->name, d->name_span, SYM_FUNC, d); break;
+    case D_GRADES: declare_grades(r, d); break;
+    case D_IMPORT:
+    case D_VETO: break;
+    }
+}
+
+static void resolve_values(Resolver *r)
+{
+    Model *m = r->m;
+    for (int i = 0; i < m->nvalues; i++) {
+        ValueDef *v = m->values[i];
+        if (!v->decl) continue;
+        r->src = v->decl->src;
+        if (v->kind == VAL_LET) resolve_formula(r, v, v->formula, "a value");
+        if (v->kind == VAL_BONUS || v->kind == VAL_PENALTY) {
+            resolve_formula(r, v, v->formula, v->kind == VAL_BONUS ? "a bonus" : "a penalty");
+            if (v->cap) resolve_formula(r, v, v->cap, "a cap");
+            add_dep(v->kind == VAL_BONUS ? m->v_bonus_total : m->v_penalty_total, v, r->arena);
+        }
+    }
+    for (int i = 0; i < m->top_indicators.n; i++) {
+        Indicator *ind = m->top_indicators.items[i];
+        r->src = m->values[ind->value_id]->decl->src;
+        resolve_indicator(r, ind);
+    }
+    if (m->top_indicators.n) {
+        r->src = m->values[((Indicator *)m->top_indicators.items[0])->value_id]->decl->src;
+        check_level(r, &m->top_indicators, m->v_score, ((Indicator *)m->top_indicators.items[0])->name_span);
+    }
+    Ctx pc = {.kind = CTX_PERSON, .owner = m->v_bonus_total};
+    if (m->bonus_cap) expect_type(r, m->bonus_cap, resolve_expr(r, m->bonus_cap, &pc), T_NUM, "a cap");
+    pc.owner = m->v_penalty_total;
+    if (m->penalty_cap) expect_type(r, m->penalty_cap, resolve_expr(r, m->penalty_cap, &pc), T_NUM, "a cap");
+    /* Each adjustment is a stage of the total; `total` inside it is the stage before. */
+    ValueDef *prev = m->v_total;
+    for (int i = 0; i < m->adjusts.n; i++) {
+        ValueDef *v = m->adjusts.items[i];
+        r->src = v->decl->src;
+        Ctx ac = {.kind = CTX_PERSON, .owner = v, .total_alias = prev};
+        if (v->cond) expect_type(r, v->cond, resolve_expr(r, v->cond, &ac), T_BOOL, "a condition");
+        expect_type(r, v->formula, resolve_expr(r, v->formula, &ac), T_NUM, "an adjusted total");
+        add_dep(v, prev, r->arena);
+        v->prev_total = prev->id;
+        prev = v;
+    }
+    if (prev != m->v_total) {
+        /* Readers of `total` see the last stage. */
+        Sym *s = sym_find(r, "total");
+        s->ptr = prev;
+        sym_find(r, "总分")->ptr = prev;
+        m->v_total = prev;
+    }
+}
+
+static void resolve_groups(Resolver *r)
+{
+    Model *m = r->m;
+    for (int i = 0; i < m->ngroups; i++) {
+        Group *g = m->groups[i];
+        r->src = g->src;
+        Sym *s = sym_find(r, g->decl->table);
+        if (!s || s->kind != SYM_TABLE) {
+            RERR(r, g->decl->table_span, "unknown table '%s'", g->decl->table);
+            continue;
+        }
+        if (s->ptr != m->assessed) {
+            RERR(r, g->decl->table_span, "groups are made of the assessed table's rows ('%s'), not of '%s'",
+                 m->assessed->name, g->decl->table);
+            continue;
+        }
+        Ctx pc = {.kind = CTX_PERSON};
+        for (int k = 0; k < g->keys.n; k++) {
+            Expr *e = g->keys.items[k];
+            Type t = resolve_expr(r, e, &pc);
+            if (t.list) RERR(r, e->span, "cannot group by a list");
+        }
+    }
+}
+
+static void check_funcs(Resolver *r)
+{
+    for (Sym *s = r->m->symbols; s; s = s->hh.next) {
+        if (s->kind != SYM_FUNC) continue;
+        Decl *d = s->ptr;
+        r->src = d->src;
+        for (int i = 0; i < d->keys.n; i++) {
+            Expr *p = d->keys.items[i];
+            if (p->kind != E_NAME) RERR(r, p->span, "a function's parameters must be names");
+        }
+        Ctx fc = {.kind = CTX_CONST, .func = d};
+        resolve_expr(r, d->expr, &fc);
+    }
+}
+
+static void warn_unused(Resolver *r, const Source *main_src)
+{
+    for (Sym *s = r->m->symbols; s; s = s->hh.next) {
+        if (s->used || s->src != main_src) continue;
+        r->src = s->src;
+        if (s->kind == SYM_PARAM) RWARN(r, s->span, "param '%s' is never used", s->name);
+        if (s->kind == SYM_VALUE && ((ValueDef *)s->ptr)->kind == VAL_LET)
+            RWARN(r, s->span, "value '%s' is never used", s->name);
+        if (s->kind == SYM_GROUP) RWARN(r, s->span, "group '%s' is never used", s->name);
+    }
+}
+
+static bool find_assessed(Resolver *r)
+{
+    Model *m = r->m;
+    Decl *d = (Decl *)m->assessed;
+    m->assessed = NULL;
+    if (!d) {
+        Program *p = m->programs.items[0];
+        r->src = p->src;
+        RERR(r, NOSPAN, "the scheme does not say which table is assessed (add e.g. 'assess persons')");
+        return false;
+    }
+    r->src = d->src;
+    Sym *s = sym_find(r, d->name);
+    if (!s || s->kind != SYM_TABLE) {
+        RERR(r, d->name_span, "unknown table '%s'", d->name);
+        return false;
+    }
+    s->used = true;
+    m->assessed = s->ptr;
+    m->assessed->assessed = true;
+    for (int i = 0; i < m->ntables; i++) {
+        Table *t = m->tables[i];
+        t->streamed = !t->assessed && !t->referenced;
+    }
+    return true;
+}
+
+Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
+{
+    Model *m = ARENA_NEW(a, Model);
+    m->arena = a;
+    m->diags = d;
+    m->programs = *programs;
+    intern_init(&m->strings);
+    Resolver r = {a, d, m, NULL};
+    Program *main_prog = programs->items[0];
+    m->scheme_name = main_prog->scheme_name;
+    m->version = main_prog->version;
+    declare_builtins(&r);
+    for (int p = 0; p < programs->n; p++) {
+        Program *prog = programs->items[p];
+        for (int i = 0; i < prog->decls.n; i++) declare_decl(&r, prog->decls.items[i]);
+    }
+    size_t errors_before = d->nerrors;
+    resolve_refs(&r);
+    order_tables(&r);
+    for (int i = 0; i < m->nparams; i++) {
+        r.src = m->params[i]->decl->src;
+        resolve_param(&r, m->params[i]);
+    }
+    if (find_assessed(&r)) {
+        resolve_groups(&r);
+        check_funcs(&r);
+        resolve_values(&r);
+        for (int p = 0; p < programs->n; p++) {
+            Program *prog = programs->items[p];
+            for (int i = 0; i < prog->decls.n; i++) {
+                Decl *dd = prog->decls.items[i];
+                r.src = dd->src;
+                if (dd->kind == D_VETO) resolve_veto(&r, dd);
+            }
+        }
+        resolve_grades(&r);
+    }
+    (void)errors_before;
+    if (d->nerrors == 0) {
+        PtrVec stack = {0};
+        for (int i = 0; i < m->nvalues; i++)
+            if (!visit(&r, m->values[i], &stack)) break;
+        warn_unused(&r, main_prog->src);
+    }
+    if (d->nerrors) {
+        resolve_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void resolve_free(Model *m)
+{
+    intern_free(&m->strings);
+    HASH_CLEAR(hh, m->symbols);
+}

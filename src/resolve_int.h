@@ -1,0 +1,62 @@
+/*
+** resolve_int.h — shared between the resolver's files: the symbol table and
+** the context an expression is resolved in.
+*/
+#ifndef KP_RESOLVE_INT_H
+#define KP_RESOLVE_INT_H
+
+#include "xalloc.h" /* before uthash.h: routes its allocations */
+
+#include <uthash.h>
+
+#include "resolve.h"
+
+typedef enum { SYM_PARAM, SYM_VALUE, SYM_TABLE, SYM_GROUP, SYM_FUNC, SYM_GRADE } SymKind;
+
+typedef struct Sym {
+    const char *name;
+    SymKind kind;
+    void *ptr;
+    const Source *src;
+    Span span;
+    bool used;
+    UT_hash_handle hh;
+} Sym;
+
+typedef enum {
+    CTX_PERSON, /* a row of the assessed table, with every value */
+    CTX_ROW,    /* a row of `table` as it loads: its columns and params */
+    CTX_CONST   /* params and literals only */
+} CtxKind;
+
+typedef struct Ctx {
+    CtxKind kind;
+    Table *table;          /* CTX_ROW */
+    ValueDef *owner;       /* value whose formula this is, for dependencies */
+    ValueDef *total_alias; /* inside an adjust: what `total` means */
+    Decl *func;            /* expanding this function: its parameters */
+    PtrVec *func_args;     /* Expr * arguments, in the caller's context */
+    const struct Ctx *caller;
+    int depth;
+} Ctx;
+
+typedef struct Resolver {
+    Arena *arena;
+    Diags *diags;
+    Model *m;
+    const Source *src; /* source of the declaration being resolved */
+} Resolver;
+
+Sym *sym_find(Resolver *r, const char *name);
+void sym_suggest(Resolver *r, const char *name, char *out, size_t cap);
+Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx);
+bool type_is(Type t, BaseType b);
+void expect_type(Resolver *r, Expr *e, Type got, BaseType want, const char *what);
+Value eval_const(Resolver *r, Expr *e, bool *ok);
+void add_dep(ValueDef *owner, ValueDef *dep, Arena *a);
+
+static const Span NOSPAN = {0, 0};
+#define RERR(r, span, ...) diag_at((r)->diags, DIAG_ERROR, (r)->src, (span), __VA_ARGS__)
+#define RWARN(r, span, ...) diag_at((r)->diags, DIAG_WARNING, (r)->src, (span), __VA_ARGS__)
+
+#endif
