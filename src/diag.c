@@ -162,30 +162,46 @@ static size_t cp_step(const char *p, size_t n)
     return 1;
 }
 
-/* One blank per code point before the column: wide (CJK) characters also get
-** a single space. Terminals disagree on their width, and a rule line mixing
-** CJK and ASCII is rare before an error column, so we keep it simple. Tabs are
-** copied so the caret lines up whatever the tab width. */
+/* Display width of the code point at p: East Asian wide and full-width
+** characters take two terminal columns, so the caret stays under the name in
+** lines full of Chinese identifiers. */
+static int cp_width(const char *p, size_t k)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    uint32_t c;
+    if (k == 1) return 1;
+    if (k == 2) c = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+    else if (k == 3) c = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+    else c = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 | (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
+    bool wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) ||
+                (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+                (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+                (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+                (c >= 0x20000 && c <= 0x3fffd);
+    return wide ? 2 : 1;
+}
+
+/* Blanks up to the column (a tab is copied so it lines up whatever the tab
+** width), then '^' and '~' under the span, both in display columns. */
 static void render_caret(Buf *b, const Diag *g)
 {
     buf_puts(b, "      | ");
     const char *p = g->text_line;
     size_t left = strlen(p);
     for (uint32_t c = 1; c < g->col; c++) {
-        if (left && *p == '\t') {
-            buf_put(b, "\t", 1);
-        } else {
-            buf_put(b, " ", 1);
-        }
-        if (left) {
-            size_t k = cp_step(p, left);
-            p += k;
-            left -= k;
-        }
+        size_t k = left ? cp_step(p, left) : 1;
+        if (left && *p == '\t') buf_put(b, "\t", 1);
+        else buf_puts(b, left && cp_width(p, k) == 2 ? "  " : " ");
+        if (left) p += k, left -= k;
+    }
+    int width = 0;
+    for (uint32_t i = 0; i < g->caret_len; i++) {
+        size_t k = left ? cp_step(p, left) : 1;
+        width += left ? cp_width(p, k) : 1;
+        if (left) p += k, left -= k;
     }
     buf_put(b, "^", 1);
-    for (uint32_t i = 1; i < g->caret_len; i++)
-        buf_put(b, "~", 1);
+    for (int i = 1; i < width; i++) buf_put(b, "~", 1);
     buf_put(b, "\n", 1);
 }
 

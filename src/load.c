@@ -76,8 +76,8 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
             const char *best = suggest_closest(f->ptr, (const char *const *)c->type.enum_vals->items,
                                                (size_t)c->type.enum_vals->n);
             char alt[300] = "";
-            if (best) snprintf(alt, sizeof alt, " (did you mean \"%s\"?)", best);
-            char msg[300];
+            if (best) snprintf(alt, sizeof alt, " (did you mean \"%.200s\"?)", best);
+            char msg[700];
             snprintf(msg, sizeof msg, "column '%s': \"%%s\" is not one of the allowed values%s", c->name, alt);
             cell_error(L, fi, msg, f->ptr, "");
         }
@@ -156,7 +156,7 @@ static bool read_header(Loader *L)
             for (int k = 0; k < t->ncols && nc < 256; k++) cands[nc++] = t->cols[k]->name;
             const char *best = suggest_closest(f[i].ptr, cands, nc);
             char alt[300] = "";
-            if (best) snprintf(alt, sizeof alt, " (did you mean '%s'?)", best);
+            if (best) snprintf(alt, sizeof alt, " (did you mean '%.200s'?)", best);
             char msg[600];
             snprintf(msg, sizeof msg, "unknown column '%%s' (table %s does not declare it)%%s", t->name);
             cell_error(L, i, msg, f[i].ptr, alt);

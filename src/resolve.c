@@ -511,6 +511,7 @@ static void resolve_grades(Resolver *r)
                 RERR(r, g->span, "the override column '%s' must be text", c->name);
             else if (!c->optional)
                 RWARN(r, g->span, "the override column '%s' is not optional ('?'), so every person is overridden", c->name);
+            if (c) c->used = true;
             m->override_col = c;
             continue;
         }

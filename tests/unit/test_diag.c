@@ -94,7 +94,7 @@ Test(diag, tabs_are_kept_in_the_caret_line)
     source_free(s);
 }
 
-Test(diag, cjk_columns_count_code_points)
+Test(diag, cjk_columns_count_code_points_and_carets_use_display_width)
 {
     Source *s = mem("名字 = 优秀比列 + 1\n");
     Diags d;
@@ -105,7 +105,7 @@ Test(diag, cjk_columns_count_code_points)
     cr_expect_eq(d.items[0].caret_len, 4);
     expect_render(&d, "x.kp:1:6: error: unknown name '优秀比列' (did you mean '优秀比例'?)\n"
                       "    1 | 名字 = 优秀比列 + 1\n"
-                      "      |      ^~~~\n");
+                      "      |        ^~~~~~~~\n");
     diags_free(&d);
     source_free(s);
 }
@@ -201,7 +201,7 @@ Test(diag, crlf_and_bom_are_not_shown)
     diag_at(&d, DIAG_WARNING, s, span_of(s, "b = 1\r"), "w");
     expect_render(&d, "x.kp:1:9: error: unexpected '?'\n"
                       "    1 | let 名 = ?\n"
-                      "      |         ^\n"
+                      "      |          ^\n"
                       "x.kp:2:5: warning: w\n"
                       "    2 | let b = 1\n"
                       "      |     ^~~~~\n");
