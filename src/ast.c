@@ -58,8 +58,8 @@ Decl *ast_decl(Arena *a, DeclKind k, Span sp)
     return d;
 }
 
-static const char *const op_names[] = {"+", "-", "*", "/", "==", "!=", "<", "<=",
-                                       ">", ">=", "and", "or", "neg", "not"};
+static const char *const op_names[] = {"+",  "-", "*",  "/",   "==", "!=",  "<",
+                                       "<=", ">", ">=", "and", "or", "neg", "not"};
 
 typedef struct Buf {
     char *p;
@@ -154,12 +154,14 @@ static void walk_indicator(Indicator *ind, void (*fn)(Expr *, void *), void *ctx
 {
     if (ind->weight) fn(ind->weight, ctx);
     if (ind->formula) fn(ind->formula, ctx);
-    for (int i = 0; i < ind->children.n; i++) walk_indicator(ind->children.items[i], fn, ctx);
+    for (int i = 0; i < ind->children.n; i++)
+        walk_indicator(ind->children.items[i], fn, ctx);
     for (int i = 0; i < ind->branches.n; i++) {
         Branch *b = ind->branches.items[i];
         if (b->cond) fn(b->cond, ctx);
         if (b->formula) fn(b->formula, ctx);
-        for (int j = 0; j < b->children.n; j++) walk_indicator(b->children.items[j], fn, ctx);
+        for (int j = 0; j < b->children.n; j++)
+            walk_indicator(b->children.items[j], fn, ctx);
     }
 }
 
@@ -170,9 +172,11 @@ void ast_walk(Program *p, void (*fn)(Expr *e, void *ctx), void *ctx)
         Expr *direct[] = {d->expr, d->cond, d->cap};
         for (int k = 0; k < 3; k++)
             if (direct[k]) fn(direct[k], ctx);
-        for (int k = 0; k < d->keys.n; k++) fn(d->keys.items[k], ctx);
+        for (int k = 0; k < d->keys.n; k++)
+            fn(d->keys.items[k], ctx);
         if (d->ind) walk_indicator(d->ind, fn, ctx);
-        for (int k = 0; k < d->order.n; k++) fn(((OrderKey *)d->order.items[k])->e, ctx);
+        for (int k = 0; k < d->order.n; k++)
+            fn(((OrderKey *)d->order.items[k])->e, ctx);
         for (int k = 0; k < d->rules.n; k++) {
             GradeRule *g = d->rules.items[k];
             Expr *parts[] = {g->quota, g->when, g->require};
@@ -190,7 +194,8 @@ static void set_source(Expr *e, void *ctx)
     set_source(e->b, ctx);
     set_source(e->c, ctx);
     set_source(e->where, ctx);
-    for (int i = 0; i < e->args.n; i++) set_source(e->args.items[i], ctx);
+    for (int i = 0; i < e->args.n; i++)
+        set_source(e->args.items[i], ctx);
 }
 
 void ast_set_source(Program *p)

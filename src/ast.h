@@ -32,9 +32,20 @@ typedef enum {
 } ExprKind;
 
 typedef enum {
-    OP_ADD, OP_SUB, OP_MUL, OP_DIV,
-    OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
-    OP_AND, OP_OR, OP_NEG, OP_NOT
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV,
+    OP_EQ,
+    OP_NE,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_AND,
+    OP_OR,
+    OP_NEG,
+    OP_NOT
 } Op;
 
 struct Bound; /* resolver's annotation, see resolve.h */
@@ -44,23 +55,23 @@ typedef struct Expr {
     Op op;
     Span span;
     struct Expr *a, *b, *c;
-    PtrVec args;         /* E_CALL arguments, E_LIST items (Expr *) */
-    struct Expr *where;  /* E_CALL filter */
-    const char *name;    /* E_NAME, E_FIELD (field), E_CALL (function) */
+    PtrVec args;        /* E_CALL arguments, E_LIST items (Expr *) */
+    struct Expr *where; /* E_CALL filter */
+    const char *name;   /* E_NAME, E_FIELD (field), E_CALL (function) */
     Span name_span;
     Dec num;
     bool is_percent, boolean;
     const char *str;
     struct Bound *bound;
-    const Source *src;   /* set after parsing by ast_set_source */
+    const Source *src; /* set after parsing by ast_set_source */
 } Expr;
 
 typedef struct TypeRef {
-    const char *name;    /* text/int/decimal/percent/bool/date, or NULL */
+    const char *name; /* text/int/decimal/percent/bool/date, or NULL */
     Span span;
-    bool optional;       /* trailing '?': empty cells allowed */
-    PtrVec enum_vals;    /* const char * when this is an enumeration */
-    const char *ref;     /* target table of a reference column */
+    bool optional;    /* trailing '?': empty cells allowed */
+    PtrVec enum_vals; /* const char * when this is an enumeration */
+    const char *ref;  /* target table of a reference column */
     Span ref_span;
 } TypeRef;
 
@@ -72,21 +83,21 @@ typedef struct ColumnDecl {
 
 typedef struct Indicator Indicator;
 typedef struct Branch {
-    Expr *cond;          /* NULL for otherwise */
+    Expr *cond; /* NULL for otherwise */
     Span span;
-    Expr *formula;       /* either formula ... */
-    PtrVec children;     /* ... or sub-indicators (Indicator *) */
+    Expr *formula;   /* either formula ... */
+    PtrVec children; /* ... or sub-indicators (Indicator *) */
 } Branch;
 
 struct Indicator {
     const char *name;
     Span span, name_span;
-    Expr *weight;        /* NULL when the level sums points */
-    Expr *formula;       /* leaf */
-    PtrVec children;     /* sub-indicators */
-    PtrVec branches;     /* when/otherwise variants (Branch *) */
+    Expr *weight;    /* NULL when the level sums points */
+    Expr *formula;   /* leaf */
+    PtrVec children; /* sub-indicators */
+    PtrVec branches; /* when/otherwise variants (Branch *) */
     Indicator *parent;
-    int value_id;        /* resolver: index into the value list */
+    int value_id; /* resolver: index into the value list */
 };
 
 typedef enum { VETO_FORCE, VETO_CAP, VETO_UNGRADED } VetoEffect;
@@ -103,27 +114,40 @@ typedef struct OrderKey {
 } OrderKey;
 
 typedef enum {
-    D_IMPORT, D_PARAM, D_TABLE, D_ASSESS, D_GROUP, D_LET, D_INDICATOR,
-    D_BONUS, D_PENALTY, D_BONUS_CAP, D_PENALTY_CAP, D_ADJUST, D_VETO, D_GRADES, D_FUNC
+    D_IMPORT,
+    D_PARAM,
+    D_TABLE,
+    D_ASSESS,
+    D_GROUP,
+    D_LET,
+    D_INDICATOR,
+    D_BONUS,
+    D_PENALTY,
+    D_BONUS_CAP,
+    D_PENALTY_CAP,
+    D_ADJUST,
+    D_VETO,
+    D_GRADES,
+    D_FUNC
 } DeclKind;
 
 typedef struct Decl {
     DeclKind kind;
     const Source *src;
     Span span, name_span;
-    const char *name;    /* declared name, import path, assessed table ... */
-    TypeRef *type;       /* D_PARAM optional type */
-    Expr *expr;          /* param value, let/bonus/penalty/adjust formula, caps */
-    Expr *cond;          /* adjust/veto condition */
-    Expr *cap;           /* bonus/penalty per-item cap */
+    const char *name; /* declared name, import path, assessed table ... */
+    TypeRef *type;    /* D_PARAM optional type */
+    Expr *expr;       /* param value, let/bonus/penalty/adjust formula, caps */
+    Expr *cond;       /* adjust/veto condition */
+    Expr *cap;        /* bonus/penalty per-item cap */
     /* D_TABLE */
     const char *key;
     Span key_span;
-    PtrVec columns;      /* ColumnDecl * */
+    PtrVec columns; /* ColumnDecl * */
     /* D_GROUP: name = table by keys; D_FUNC: name(keys) = expr */
     const char *table;
     Span table_span;
-    PtrVec keys;         /* Expr * (E_NAME) */
+    PtrVec keys; /* Expr * (E_NAME) */
     /* D_INDICATOR */
     Indicator *ind;
     /* D_VETO */
@@ -133,8 +157,8 @@ typedef struct Decl {
     /* D_GRADES */
     const char *within;
     Span within_span;
-    PtrVec order;        /* OrderKey * */
-    PtrVec rules;        /* GradeRule * */
+    PtrVec order; /* OrderKey * */
+    PtrVec rules; /* GradeRule * */
     const char *override_col;
     Span override_span;
 } Decl;
@@ -143,7 +167,7 @@ typedef struct Program {
     Source *src;
     const char *scheme_name, *version;
     Span header_span;
-    PtrVec decls;        /* Decl * */
+    PtrVec decls; /* Decl * */
 } Program;
 
 Expr *ast_expr(Arena *a, ExprKind k, Span sp);

@@ -7,6 +7,7 @@
 #include "eval.h"
 #include "xalloc.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +17,8 @@ static void alloc_storage(Eval *ev, ValueDef *v)
     switch (v->type.base) {
     case T_TEXT: v->text = ev_alloc(ev, (size_t)(n) * sizeof(uint32_t)); break;
     case T_DATE: v->date = ev_alloc(ev, (size_t)(n) * sizeof(int32_t)); break;
-    case T_BOOL: v->boolean = ev_alloc(ev, (size_t)(n) * 1); break;
-    default: v->num = ev_alloc(ev, (size_t)(n) * sizeof(Dec)); break;
+    case T_BOOL: v->boolean = ev_alloc(ev, (size_t)(n)*1); break;
+    default: numcol_reserve(&v->num, (int32_t)n); break;
     }
 }
 
@@ -27,13 +28,14 @@ static void store(ValueDef *v, int32_t row, Value x)
     case T_TEXT: v->text[row] = x.null ? INTERN_NONE : x.t; break;
     case T_DATE: v->date[row] = x.null ? INT32_MIN : x.d; break;
     case T_BOOL: v->boolean[row] = x.null ? 2 : x.b; break;
-    default: v->num[row] = x.null ? DEC_NULL : x.n; break;
+    default: numcol_set(&v->num, row, x.null ? DEC_NULL : x.n); break;
     }
 }
 
 Value value_get(Eval *ev, ValueDef *v, int32_t row)
 {
     if (!v->computed) compute_value(ev, v);
+    assert(!v->released);
     Value x = {0};
     switch (v->type.base) {
     case T_TEXT:
@@ -49,7 +51,7 @@ Value value_get(Eval *ev, ValueDef *v, int32_t row)
         x.null = v->boolean[row] == 2;
         break;
     default:
-        x.n = v->num[row];
+        x.n = numcol_get(&v->num, row);
         x.null = x.n == DEC_NULL;
         break;
     }
@@ -97,7 +99,8 @@ static bool indicator_active(Eval *ev, Indicator *ind, int32_t row)
         ensure_choice(ev, pv);
         Branch *b = p->branches.items[pv->choice[row]];
         bool inside = false;
-        for (int i = 0; i < b->children.n && !inside; i++) inside = b->children.items[i] == ind;
+        for (int i = 0; i < b->children.n && !inside; i++)
+            inside = b->children.items[i] == ind;
         if (!inside) return false;
     }
     return true;
@@ -150,14 +153,17 @@ static void compute_indicator(Eval *ev, ValueDef *v)
             x.n = level_sum(ev, &ind->children, row, w);
         } else {
             Branch *b = ind->branches.items[v->choice[row]];
-            if (b->formula) x = eval_expr(ev, b->formula, row);
-            else x.n = level_sum(ev, &b->children, row, bw[v->choice[row]]);
+            if (b->formula)
+                x = eval_expr(ev, b->formula, row);
+            else
+                x.n = level_sum(ev, &b->children, row, bw[v->choice[row]]);
         }
         store(v, row, x);
     }
     ev_free(ev, w);
     if (bw)
-        for (int k = 0; k < ind->branches.n; k++) ev_free(ev, bw[k]);
+        for (int k = 0; k < ind->branches.n; k++)
+            ev_free(ev, bw[k]);
     ev_free(ev, bw);
 }
 
@@ -191,6 +197,8 @@ static Value item_value(Eval *ev, ValueDef *v, int32_t row)
     return x;
 }
 
+static void compute_value_columns(Eval *ev, ValueDef *v);
+
 static Value total_value(Eval *ev, int32_t row)
 {
     Model *m = ev->m;
@@ -202,11 +210,39 @@ static Value total_value(Eval *ev, int32_t row)
     return x;
 }
 
+/* A `let` is not part of the output: once every value that reads it is
+** computed, its column is freed, so intermediate values do not add up. */
+static void release_inputs(Eval *ev, ValueDef *v)
+{
+    for (int i = 0; i < v->deps.n; i++) {
+        ValueDef *d = v->deps.items[i];
+        if (--d->readers > 0 || d->kind != VAL_LET || d == v) continue;
+        numcol_free(&d->num);
+        ev_free(ev, d->text);
+        ev_free(ev, d->date);
+        ev_free(ev, d->boolean);
+        d->text = NULL;
+        d->date = NULL;
+        d->boolean = NULL;
+        d->released = true;
+    }
+}
+
 void compute_value(Eval *ev, ValueDef *v)
 {
     if (v->computed) return;
+    compute_value_columns(ev, v);
+    release_inputs(ev, v);
+}
+
+static void compute_value_columns(Eval *ev, ValueDef *v)
+{
     Model *m = ev->m;
-    if (v->kind == VAL_GRADE || v->kind == VAL_RANK) {
+    if (v->kind == VAL_RANK) { /* computed with the grades */
+        compute_value(ev, m->v_grade);
+        return;
+    }
+    if (v->kind == VAL_GRADE) {
         grade_compute(ev);
         return;
     }

@@ -18,13 +18,13 @@ typedef struct CsvReader CsvReader;
 typedef struct CsvField {
     const char *ptr; /* field text, quotes removed and "" undone; NUL-terminated */
     size_t len;
-    bool quoted;     /* the field was written in quotes */
+    bool quoted; /* the field was written in quotes */
 } CsvField;
 
 typedef struct CsvError {
-    uint32_t line;   /* 1-based physical line where the problem is */
-    uint32_t col;    /* 1-based column in code points */
-    char msg[160];   /* e.g. "unterminated quoted field", "invalid UTF-8 byte 0xff" */
+    uint32_t line; /* 1-based physical line where the problem is */
+    uint32_t col;  /* 1-based column in code points */
+    char msg[160]; /* e.g. "unterminated quoted field", "invalid UTF-8 byte 0xff" */
 } CsvError;
 
 /* Opens path for reading. On failure returns NULL and fills err->msg (line 0). */

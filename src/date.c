@@ -3,7 +3,6 @@
 */
 #include "date.h"
 
-
 static int32_t days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;

@@ -19,20 +19,20 @@
 
 typedef __int128 Dec;
 
-#define DEC_DIGITS 12
-#define DEC_SCALE  ((Dec)1000000000000LL) /* 10^DEC_DIGITS */
-#define DEC_ONE    DEC_SCALE
-#define DEC_NULL   ((Dec)(((unsigned __int128)1) << 127)) /* most negative: "no value" */
+#define DEC_DIGITS  12
+#define DEC_SCALE   ((Dec)1000000000000LL) /* 10^DEC_DIGITS */
+#define DEC_ONE     DEC_SCALE
+#define DEC_NULL    ((Dec)(((unsigned __int128)1) << 127)) /* most negative: "no value" */
 #define DEC_FMT_MAX 64 /* enough for any formatted Dec, with NUL */
 
 typedef enum {
     DEC_OK = 0,
-    DEC_INEXACT,   /* result rounded at the 12th fractional digit (mul only) */
-    DEC_OVERFLOW,  /* result outside the representable range */
-    DEC_DIVZERO,   /* division by zero */
-    DEC_SYNTAX,    /* text is not a decimal number */
+    DEC_INEXACT,     /* result rounded at the 12th fractional digit (mul only) */
+    DEC_OVERFLOW,    /* result outside the representable range */
+    DEC_DIVZERO,     /* division by zero */
+    DEC_SYNTAX,      /* text is not a decimal number */
     DEC_TOO_PRECISE, /* literal has more than DEC_DIGITS fractional digits */
-    DEC_DOMAIN     /* sqrt of a negative number */
+    DEC_DOMAIN       /* sqrt of a negative number */
 } DecStatus;
 
 typedef enum {

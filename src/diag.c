@@ -170,9 +170,13 @@ static int cp_width(const char *p, size_t k)
     const unsigned char *u = (const unsigned char *)p;
     uint32_t c;
     if (k == 1) return 1;
-    if (k == 2) c = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
-    else if (k == 3) c = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
-    else c = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 | (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
+    if (k == 2)
+        c = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+    else if (k == 3)
+        c = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+    else
+        c = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
+            (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
     bool wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) ||
                 (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
                 (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
@@ -190,8 +194,10 @@ static void render_caret(Buf *b, const Diag *g)
     size_t left = strlen(p);
     for (uint32_t c = 1; c < g->col; c++) {
         size_t k = left ? cp_step(p, left) : 1;
-        if (left && *p == '\t') buf_put(b, "\t", 1);
-        else buf_puts(b, left && cp_width(p, k) == 2 ? "  " : " ");
+        if (left && *p == '\t')
+            buf_put(b, "\t", 1);
+        else
+            buf_puts(b, left && cp_width(p, k) == 2 ? "  " : " ");
         if (left) p += k, left -= k;
     }
     int width = 0;
@@ -201,7 +207,8 @@ static void render_caret(Buf *b, const Diag *g)
         if (left) p += k, left -= k;
     }
     buf_put(b, "^", 1);
-    for (int i = 1; i < width; i++) buf_put(b, "~", 1);
+    for (int i = 1; i < width; i++)
+        buf_put(b, "~", 1);
     buf_put(b, "\n", 1);
 }
 

@@ -23,11 +23,11 @@ typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
 typedef struct Diag {
     DiagLevel level;
-    char *path;      /* owned copy */
-    uint32_t line, col;   /* 0 when unknown (e.g. a whole-file problem) */
-    char *text_line; /* owned copy of the source line, or NULL */
-    uint32_t caret_len;   /* code points to underline, >= 1 when text_line */
-    char *msg;       /* owned */
+    char *path;         /* owned copy */
+    uint32_t line, col; /* 0 when unknown (e.g. a whole-file problem) */
+    char *text_line;    /* owned copy of the source line, or NULL */
+    uint32_t caret_len; /* code points to underline, >= 1 when text_line */
+    char *msg;          /* owned */
 } Diag;
 
 typedef struct Diags {

@@ -17,7 +17,8 @@ const char *eval_where(Eval *ev, int32_t row, char *buf, size_t cap)
         snprintf(buf, cap, " (%s:%u)", ev->row_path, ev->row_line);
     } else if (row >= 0 && ev->m->assessed && ev->m->assessed->key_text) {
         Table *t = ev->m->assessed;
-        snprintf(buf, cap, " (%s %s)", t->name, intern_str(&ev->m->strings, t->key_text[row], NULL));
+        snprintf(buf, cap, " (%s %s)", t->name,
+                 intern_str(&ev->m->strings, t->key_text[row], NULL));
     } else {
         buf[0] = 0;
     }
@@ -51,7 +52,7 @@ Value column_get(const Column *c, int32_t row)
     case COL_INT:
     case COL_DEC:
     case COL_PERCENT:
-        v.n = c->num[row];
+        v.n = numcol_get(&c->num, row);
         v.null = v.n == DEC_NULL;
         break;
     case COL_BOOL:
@@ -77,8 +78,10 @@ static Value path_get(Eval *ev, const Bound *b, int32_t row, int n)
     int32_t r = row;
     for (int i = 0; i < n; i++) {
         const Column *c = b->path[i];
-        if (i == 0 && ev->rowvals && c->table == ev->row_table) v = ev->rowvals[c->index];
-        else v = column_get(c, r);
+        if (i == 0 && ev->rowvals && c->table == ev->row_table)
+            v = ev->rowvals[c->index];
+        else
+            v = column_get(c, r);
         if (v.null) return v;
         r = v.d;
     }
@@ -179,17 +182,26 @@ static Value list_agg(Eval *ev, Expr *e, int32_t row)
         Value v = list_item(ev, l, k, row);
         if (v.null) continue;
         cnt++;
-        if (fn == FN_COUNT) acc += v.b ? DEC_ONE : 0;
-        else if (fn == FN_ANY || fn == FN_ALL) any |= v.b, all &= v.b;
-        else if (fn == FN_SUM || fn == FN_AVG) acc = arith(ev, e, row, OP_ADD, acc, v.n);
-        else if (!have || (fn == FN_MIN ? dec_cmp(v.n, acc) < 0 : dec_cmp(v.n, acc) > 0)) acc = v.n;
+        if (fn == FN_COUNT)
+            acc += v.b ? DEC_ONE : 0;
+        else if (fn == FN_ANY || fn == FN_ALL)
+            any |= v.b, all &= v.b;
+        else if (fn == FN_SUM || fn == FN_AVG)
+            acc = arith(ev, e, row, OP_ADD, acc, v.n);
+        else if (!have || (fn == FN_MIN ? dec_cmp(v.n, acc) < 0 : dec_cmp(v.n, acc) > 0))
+            acc = v.n;
         have = true;
     }
-    if (fn == FN_ANY) out.b = any;
-    else if (fn == FN_ALL) out.b = all;
-    else if (fn == FN_AVG) out = cnt ? num(arith(ev, e, row, OP_DIV, acc, dec_from_int(cnt))) : num(DEC_NULL);
-    else if ((fn == FN_MIN || fn == FN_MAX) && !have) out = num(DEC_NULL);
-    else out = num(acc);
+    if (fn == FN_ANY)
+        out.b = any;
+    else if (fn == FN_ALL)
+        out.b = all;
+    else if (fn == FN_AVG)
+        out = cnt ? num(arith(ev, e, row, OP_DIV, acc, dec_from_int(cnt))) : num(DEC_NULL);
+    else if ((fn == FN_MIN || fn == FN_MAX) && !have)
+        out = num(DEC_NULL);
+    else
+        out = num(acc);
     return out;
 }
 
@@ -227,10 +239,13 @@ static Dec round_to(Eval *ev, Expr *e, int32_t row, Dec x, FuncId fn)
 {
     int64_t digits = 0;
     if (e->args.n == 2) dec_to_int64(((Expr *)e->args.items[1])->num, &digits);
-    DecRound mode = fn == FN_ROUND ? DEC_ROUND_HALF_UP : fn == FN_ROUND_EVEN ? DEC_ROUND_HALF_EVEN
-                    : fn == FN_FLOOR ? DEC_ROUND_FLOOR : DEC_ROUND_CEIL;
+    DecRound mode = fn == FN_ROUND        ? DEC_ROUND_HALF_UP
+                    : fn == FN_ROUND_EVEN ? DEC_ROUND_HALF_EVEN
+                    : fn == FN_FLOOR      ? DEC_ROUND_FLOOR
+                                          : DEC_ROUND_CEIL;
     Dec out;
-    if (dec_round(x, (int)digits, mode, &out) != DEC_OK) eval_fail(ev, e, row, "arithmetic overflow");
+    if (dec_round(x, (int)digits, mode, &out) != DEC_OK)
+        eval_fail(ev, e, row, "arithmetic overflow");
     return out;
 }
 
@@ -242,10 +257,12 @@ static Value scalar_call(Eval *ev, Expr *e, int32_t row)
     if (fn == FN_DATE) {
         Value v = {0};
         const char *s = ((Expr *)e->args.items[0])->str;
-        if (!date_parse(s, strlen(s), &v.d)) eval_fail(ev, e, row, "\"%s\" is not a date (expected YYYY-MM-DD)", s);
+        if (!date_parse(s, strlen(s), &v.d))
+            eval_fail(ev, e, row, "\"%s\" is not a date (expected YYYY-MM-DD)", s);
         return v;
     }
-    for (int i = 0; i < n; i++) a[i] = eval_expr(ev, e->args.items[i], row);
+    for (int i = 0; i < n; i++)
+        a[i] = eval_expr(ev, e->args.items[i], row);
     if (fn == FN_COALESCE) return a[0].null ? a[1] : a[0];
     for (int i = 0; i < n; i++)
         if (a[i].null) return a[i];
@@ -259,7 +276,8 @@ static Value scalar_call(Eval *ev, Expr *e, int32_t row)
             if (fn == FN_MIN ? dec_cmp(a[i].n, v.n) < 0 : dec_cmp(a[i].n, v.n) > 0) v = a[i];
         return v;
     case FN_CLAMP:
-        if (dec_cmp(a[1].n, a[2].n) > 0) eval_fail(ev, e, row, "clamp() lower bound is above its upper bound");
+        if (dec_cmp(a[1].n, a[2].n) > 0)
+            eval_fail(ev, e, row, "clamp() lower bound is above its upper bound");
         v = a[0];
         if (dec_cmp(v.n, a[1].n) < 0) v = a[1];
         if (dec_cmp(v.n, a[2].n) > 0) v = a[2];
@@ -325,8 +343,10 @@ Value eval_expr(Eval *ev, Expr *e, int32_t row)
     case E_UNARY:
         v = eval_expr(ev, e->a, row);
         if (v.null) return v;
-        if (e->op == OP_NOT) v.b = !v.b;
-        else if (dec_neg(v.n, &v.n) != DEC_OK) eval_fail(ev, e, row, "arithmetic overflow");
+        if (e->op == OP_NOT)
+            v.b = !v.b;
+        else if (dec_neg(v.n, &v.n) != DEC_OK)
+            eval_fail(ev, e, row, "arithmetic overflow");
         return v;
     case E_BINARY:
         /* and/or stop early, so `n > 0 and x / n > 1` is safe */
@@ -383,7 +403,8 @@ void ev_free(Eval *ev, void *p)
 
 void eval_free_all(Eval *ev)
 {
-    for (size_t i = 0; i < ev->nallocs; i++) free(ev->allocs[i]);
+    for (size_t i = 0; i < ev->nallocs; i++)
+        free(ev->allocs[i]);
     free(ev->allocs);
     ev->allocs = NULL;
     ev->nallocs = ev->cap_allocs = 0;

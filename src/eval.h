@@ -14,14 +14,14 @@
 typedef struct Eval {
     Model *m;
     Diags *d;
-    jmp_buf *on_error;       /* runtime errors longjmp here after a diagnostic */
-    Table *row_table;        /* row context: the table loading */
-    Value *rowvals;          /* its current row, by column index */
+    jmp_buf *on_error; /* runtime errors longjmp here after a diagnostic */
+    Table *row_table;  /* row context: the table loading */
+    Value *rowvals;    /* its current row, by column index */
     const char *row_path;
     uint32_t row_line;
-    int32_t nrows;           /* rows of the assessed table */
+    int32_t nrows;              /* rows of the assessed table */
     struct CsvReader *open_csv; /* closed by the caller after an error */
-    void **allocs;           /* every run-time allocation, freed by eval_free_all */
+    void **allocs;              /* every run-time allocation, freed by eval_free_all */
     size_t nallocs, cap_allocs;
 } Eval;
 

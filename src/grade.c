@@ -28,12 +28,17 @@ static int order_cmp(const void *pa, const void *pb, void *arg)
     int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
     if (c->gid && c->gid[a] != c->gid[b]) return c->gid[a] < c->gid[b] ? -1 : 1;
     for (int k = 0; k < c->nkeys; k++) {
-        const Value *x = &c->keys[(size_t)a * c->nkeys + k], *y = &c->keys[(size_t)b * c->nkeys + k];
+        const Value *x = &c->keys[(size_t)a * c->nkeys + k],
+                    *y = &c->keys[(size_t)b * c->nkeys + k];
         int r;
-        if (x->null || y->null) r = x->null - y->null; /* absent values sort last */
-        else if (x->t || y->t) r = value_cmp_text(c->m, x->t, y->t);
-        else if (x->d != y->d) r = x->d < y->d ? -1 : 1;
-        else r = dec_cmp(x->n, y->n);
+        if (x->null || y->null)
+            r = x->null - y->null; /* absent values sort last */
+        else if (x->t || y->t)
+            r = value_cmp_text(c->m, x->t, y->t);
+        else if (x->d != y->d)
+            r = x->d < y->d ? -1 : 1;
+        else
+            r = dec_cmp(x->n, y->n);
         if (r) return c->desc[k] && !x->null && !y->null ? -r : r;
     }
     const Table *t = c->m->assessed;
@@ -41,8 +46,8 @@ static int order_cmp(const void *pa, const void *pb, void *arg)
 }
 
 typedef struct Decision {
-    int8_t forced;   /* grade index, -1 none */
-    int8_t cap;      /* best grade allowed */
+    int8_t forced; /* grade index, -1 none */
+    int8_t cap;    /* best grade allowed */
     bool ungraded;
     bool overridden;
 } Decision;
@@ -82,7 +87,8 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
 {
     int64_t *q = ev_alloc(ev, sizeof(int64_t) * (size_t)(ngroups ? ngroups : 1));
     int32_t *first = ev_alloc(ev, sizeof(int32_t) * (size_t)(ngroups ? ngroups : 1));
-    for (int32_t g = 0; g < ngroups; g++) first[g] = -1;
+    for (int32_t g = 0; g < ngroups; g++)
+        first[g] = -1;
     for (int32_t row = 0; row < ev->nrows; row++) {
         Value v = eval_expr(ev, rule->quota, row);
         int64_t k;
@@ -91,7 +97,8 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
             char buf[DEC_FMT_MAX];
             dec_format(v.n, buf);
             eval_fail(ev, rule->quota, row,
-                      "the quota of '%s' must be a whole number of persons, not %s (round it with floor, round or ceil)",
+                      "the quota of '%s' must be a whole number of persons, not %s (round it with "
+                      "floor, round or ceil)",
                       rule->name, buf);
         }
         int32_t g = gid ? gid[row] : 0;
@@ -99,7 +106,8 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
             first[g] = row;
             q[g] = k;
         } else if (q[g] != k) {
-            eval_fail(ev, rule->quota, row, "the quota of '%s' differs within one group: %lld here, %lld for %s",
+            eval_fail(ev, rule->quota, row,
+                      "the quota of '%s' differs within one group: %lld here, %lld for %s",
                       rule->name, (long long)k, (long long)q[g],
                       intern_str(&ev->m->strings, ev->m->assessed->key_text[first[g]], NULL));
         }
@@ -116,7 +124,8 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid)
     int nk = gd->order.n;
     Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)(nk ? nk : 1) * (size_t)(n ? n : 1));
     bool *desc = ev_alloc(ev, sizeof(bool) * (size_t)(nk ? nk : 1));
-    for (int k = 0; k < nk; k++) desc[k] = ((OrderKey *)gd->order.items[k])->desc;
+    for (int k = 0; k < nk; k++)
+        desc[k] = ((OrderKey *)gd->order.items[k])->desc;
     for (int32_t row = 0; row < n; row++)
         for (int k = 0; k < nk; k++) {
             Value v = eval_expr(ev, ((OrderKey *)gd->order.items[k])->e, row);
@@ -124,7 +133,8 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid)
             keys[(size_t)row * nk + k] = v;
         }
     int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
-    for (int32_t i = 0; i < n; i++) perm[i] = i;
+    for (int32_t i = 0; i < n; i++)
+        perm[i] = i;
     SortCtx c = {m, keys, desc, nk, gid};
     qsort_r(perm, (size_t)n, sizeof(int32_t), order_cmp, &c);
     ev_free(ev, keys);
@@ -132,7 +142,8 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid)
     return perm;
 }
 
-static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision *dec, int64_t **remaining)
+static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision *dec,
+                     int64_t **remaining)
 {
     Model *m = ev->m;
     ValueDef *vg = m->v_grade;
@@ -162,11 +173,10 @@ void grade_compute(Eval *ev)
     size_t nn = (size_t)(n ? n : 1);
     ValueDef *vg = m->v_grade, *vr = m->v_rank;
     vg->text = ev_alloc(ev, (size_t)(nn) * sizeof(uint32_t));
-    vr->num = ev_alloc(ev, nn * sizeof(Dec));
+    numcol_reserve(&vr->num, (int32_t)nn);
     m->vetoes_fired = ev_alloc(ev, (size_t)(nn) * sizeof(uint64_t));
     m->eligible = ev_alloc(ev, (size_t)(nn * (size_t)(m->ngrades ? m->ngrades : 1)) * 1);
     vg->computed = vr->computed = true; /* set early: grading reads no value that reads grades */
-    for (int32_t row = 0; row < n; row++) vr->num[row] = DEC_NULL;
     if (!m->ngrades) return;
     Group *G = m->grade_group;
     if (G) group_build(ev, G);
@@ -176,8 +186,10 @@ void grade_compute(Eval *ev)
     uint32_t ungraded = intern_put(&m->strings, "不定等次", strlen("不定等次"));
     for (int32_t row = 0; row < n; row++) {
         apply_vetoes(ev, row, &dec[row]);
-        if (dec[row].forced >= 0) vg->text[row] = m->grades[dec[row].forced].text_id;
-        else if (dec[row].ungraded) vg->text[row] = ungraded;
+        if (dec[row].forced >= 0)
+            vg->text[row] = m->grades[dec[row].forced].text_id;
+        else if (dec[row].ungraded)
+            vg->text[row] = ungraded;
         for (int gi = 0; gi < m->ngrades; gi++) {
             GradeRule *rule = m->grades[gi].rule;
             m->eligible[(size_t)row * m->ngrades + gi] =
@@ -186,7 +198,8 @@ void grade_compute(Eval *ev)
     }
     int64_t **remaining = ev_alloc(ev, (size_t)((size_t)m->ngrades) * sizeof(int64_t *));
     for (int gi = 0; gi < m->ngrades; gi++)
-        if (m->grades[gi].rule->quota) remaining[gi] = group_quotas(ev, m->grades[gi].rule, gid, ngroups);
+        if (m->grades[gi].rule->quota)
+            remaining[gi] = group_quotas(ev, m->grades[gi].rule, gid, ngroups);
     for (int32_t row = 0; m->override_col && row < n; row++) {
         if (vg->text[row] != INTERN_NONE) continue;
         int gi = override_grade(ev, row);
@@ -194,16 +207,18 @@ void grade_compute(Eval *ev)
         vg->text[row] = m->grades[gi].text_id;
         int32_t g = gid ? gid[row] : 0;
         if (remaining[gi] && --remaining[gi][g] < 0)
-            eval_fail(ev, m->grades[gi].rule->quota, row, "more persons are set to '%s' by override than its quota allows",
+            eval_fail(ev, m->grades[gi].rule->quota, row,
+                      "more persons are set to '%s' by override than its quota allows",
                       m->grades[gi].name);
     }
     int32_t *perm = rank_order(ev, gid);
     for (int32_t i = 0, pos = 0; i < n; i++) {
         pos = (i > 0 && (!gid || gid[perm[i]] == gid[perm[i - 1]])) ? pos + 1 : 1;
-        vr->num[perm[i]] = dec_from_int(pos);
+        numcol_set(&vr->num, perm[i], dec_from_int(pos));
     }
     allocate(ev, perm, gid, dec, remaining);
-    for (int gi = 0; gi < m->ngrades; gi++) ev_free(ev, remaining[gi]);
+    for (int gi = 0; gi < m->ngrades; gi++)
+        ev_free(ev, remaining[gi]);
     ev_free(ev, remaining);
     ev_free(ev, perm);
     ev_free(ev, dec);

@@ -33,7 +33,8 @@ void group_build(Eval *ev, Group *g)
     int k = g->keys.n;
     g->gid = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
     size_t cap = 64;
-    while (cap < (size_t)n * 2) cap *= 2;
+    while (cap < (size_t)n * 2)
+        cap *= 2;
     int32_t *slots = ev_alloc(ev, sizeof(int32_t) * cap);
     memset(slots, 0xff, sizeof(int32_t) * cap);
     Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)(k ? k : 1) * (size_t)(n ? n : 1));
@@ -55,7 +56,8 @@ void group_build(Eval *ev, Group *g)
                 break;
             }
             bool same = true;
-            for (int i = 0; i < k && same; i++) same = value_same(keys[(size_t)id * k + i], cur[i]);
+            for (int i = 0; i < k && same; i++)
+                same = value_same(keys[(size_t)id * k + i], cur[i]);
             if (same) {
                 g->gid[row] = id;
                 break;
@@ -66,7 +68,8 @@ void group_build(Eval *ev, Group *g)
     ev_free(ev, keys);
     g->ngroups = ngroups;
     g->size = ev_alloc(ev, (size_t)((size_t)(ngroups ? ngroups : 1)) * sizeof(int32_t));
-    for (int32_t row = 0; row < n; row++) g->size[g->gid[row]]++;
+    for (int32_t row = 0; row < n; row++)
+        g->size[g->gid[row]]++;
     g->built = true;
 }
 
@@ -127,7 +130,8 @@ static void reduce(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *acc)
         if (x.null) continue; /* absent values are left out, as in SQL */
         bool first = cnt[gid]++ == 0;
         if (ga->fn == FN_MIN || ga->fn == FN_MAX) {
-            if (first || (ga->fn == FN_MIN ? dec_cmp(x.n, acc[gid]) < 0 : dec_cmp(x.n, acc[gid]) > 0))
+            if (first ||
+                (ga->fn == FN_MIN ? dec_cmp(x.n, acc[gid]) < 0 : dec_cmp(x.n, acc[gid]) > 0))
                 acc[gid] = x.n;
         } else if (dec_add(acc[gid], x.n, &acc[gid]) != DEC_OK) {
             eval_fail(ev, ga->origin, row, "arithmetic overflow");
@@ -169,7 +173,8 @@ static void compute_spread(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *mean)
             if (x.null) continue;
             dec_sub(x.n, mean[gid], &d);
             /* all members equal: every z-score is 0 */
-            if (sq[gid] == 0) ga->per_person[row] = 0;
+            if (sq[gid] == 0)
+                ga->per_person[row] = 0;
             else if (dec_div(d, sq[gid], &ga->per_person[row]) != DEC_OK)
                 eval_fail(ev, ga->origin, row, "arithmetic overflow");
         }
@@ -189,11 +194,13 @@ void group_agg_compute(Eval *ev, GroupAgg *ga)
     }
     int64_t *cnt = ev_alloc(ev, (size_t)(n) * sizeof(int64_t));
     ga->per_group = ev_alloc(ev, (size_t)(n) * sizeof(Dec));
-    ga->group_null = ev_alloc(ev, (size_t)(n) * 1);
+    ga->group_null = ev_alloc(ev, (size_t)(n)*1);
     reduce(ev, ga, cnt, ga->per_group);
     for (int32_t gid = 0; gid < ng; gid++) {
-        if (ga->fn == FN_COUNT) ga->per_group[gid] = dec_from_int(cnt[gid]);
-        else if (!cnt[gid] && ga->fn != FN_SUM) ga->group_null[gid] = 1;
+        if (ga->fn == FN_COUNT)
+            ga->per_group[gid] = dec_from_int(cnt[gid]);
+        else if (!cnt[gid] && ga->fn != FN_SUM)
+            ga->group_null[gid] = 1;
         else if (ga->fn == FN_AVG || ga->fn == FN_STDDEV || ga->fn == FN_ZSCORE)
             dec_div(ga->per_group[gid], dec_from_int(cnt[gid]), &ga->per_group[gid]);
     }

@@ -8,13 +8,24 @@
 
 static uint32_t hash_bytes(const char *s, size_t len)
 {
-    /* FNV-1a, then a finaliser so low bits are usable as a table index. */
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    return h ? h : 1;
+    /* Eight bytes at a time with a multiply-xorshift mix: keys and codes are
+    ** short, and this runs once per cell of every loaded table. */
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        s += 8;
+        len -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 29;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+    return (uint32_t)h ? (uint32_t)h : 1;
 }
 
 void intern_init(Intern *in)
@@ -50,7 +61,8 @@ static void grow_slots(Intern *in)
     uint32_t *slots = xcalloc((size_t)mask + 1, sizeof(uint32_t));
     for (uint32_t id = 1; id < in->count; id++) {
         uint32_t i = in->hashes[id] & mask;
-        while (slots[i]) i = (i + 1) & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
         slots[i] = id;
     }
     free(in->slots);

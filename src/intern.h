@@ -14,15 +14,15 @@
 #define INTERN_NONE 0u /* id 0 is reserved for "no value" */
 
 typedef struct Intern {
-    uint32_t *slots;   /* id per slot, 0 = empty */
-    uint32_t *hashes;  /* hash per id */
-    uint32_t *offs;    /* byte offset of each id's text in chars */
+    uint32_t *slots;  /* id per slot, 0 = empty */
+    uint32_t *hashes; /* hash per id */
+    uint32_t *offs;   /* byte offset of each id's text in chars */
     uint32_t *lens;
     char *chars;
     size_t nchars, chars_cap;
-    uint32_t count;    /* ids in use, including the reserved 0 */
+    uint32_t count; /* ids in use, including the reserved 0 */
     uint32_t ids_cap;
-    uint32_t mask;     /* slots - 1 */
+    uint32_t mask; /* slots - 1 */
 } Intern;
 
 void intern_init(Intern *in);

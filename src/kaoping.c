@@ -102,7 +102,8 @@ KpScheme *kp_compile(const char *path, Diags *d)
     if (bad != (size_t)-1) {
         uint32_t line, col;
         source_linecol(src, (uint32_t)bad, &line, &col);
-        diag_pos(d, DIAG_ERROR, path, line, col, "invalid UTF-8 byte 0x%02x", (unsigned char)src->text[bad]);
+        diag_pos(d, DIAG_ERROR, path, line, col, "invalid UTF-8 byte 0x%02x",
+                 (unsigned char)src->text[bad]);
         source_free(src);
         return NULL;
     }
@@ -130,7 +131,7 @@ static void free_tables(Model *m)
         Table *t = m->tables[i];
         for (int j = 0; j < t->ncols; j++) {
             Column *c = t->cols[j];
-            free(c->num);
+            numcol_free(&c->num);
             free(c->text);
             free(c->date);
             free(c->boolean);
@@ -148,17 +149,20 @@ void kp_free(KpScheme *s)
     if (s->ev.open_csv) csv_close(s->ev.open_csv);
     eval_free_all(&s->ev);
     if (s->m) {
+        for (int i = 0; i < s->m->nvalues; i++)
+            numcol_free(&s->m->values[i]->num);
         free_tables(s->m);
         resolve_free(s->m);
     }
-    for (int i = 0; i < s->sources.n; i++) source_free(s->sources.items[i]);
+    for (int i = 0; i < s->sources.n; i++)
+        source_free(s->sources.items[i]);
     arena_free(&s->arena);
     free(s);
 }
 
 static const char *const param_kind_names[] = {"a decimal number", "a percent such as 25% or 0.25",
-                                               "a whole number", "text", "true or false",
-                                               "a date YYYY-MM-DD"};
+                                               "a whole number",   "text",
+                                               "true or false",    "a date YYYY-MM-DD"};
 
 bool kp_set_param(KpScheme *s, const char *assignment, Diags *d)
 {
@@ -172,15 +176,18 @@ bool kp_set_param(KpScheme *s, const char *assignment, Diags *d)
     const char *val = eq + 1;
     Param *p = NULL;
     for (int i = 0; i < m->nparams && !p; i++)
-        if (strlen(m->params[i]->name) == n && memcmp(m->params[i]->name, assignment, n) == 0) p = m->params[i];
+        if (strlen(m->params[i]->name) == n && memcmp(m->params[i]->name, assignment, n) == 0)
+            p = m->params[i];
     if (!p) {
         char *name = arena_strndup(&s->arena, assignment, n);
         const char *cands[256];
         size_t nc = 0;
-        for (int i = 0; i < m->nparams && nc < 256; i++) cands[nc++] = m->params[i]->name;
+        for (int i = 0; i < m->nparams && nc < 256; i++)
+            cands[nc++] = m->params[i]->name;
         const char *best = suggest_closest(name, cands, nc);
         if (best)
-            diag_pos(d, DIAG_ERROR, "--set", 0, 0, "unknown param '%s' (did you mean '%s'?)", name, best);
+            diag_pos(d, DIAG_ERROR, "--set", 0, 0, "unknown param '%s' (did you mean '%s'?)", name,
+                     best);
         else
             diag_pos(d, DIAG_ERROR, "--set", 0, 0, "unknown param '%s'", name);
         return false;
@@ -217,7 +224,13 @@ bool kp_run(KpScheme *s, const char *dir, Diags *d)
     if (setjmp(on_error)) return false;
     if (!load_tables(&s->ev, dir)) return false;
     Model *m = s->m;
-    for (int i = 0; i < m->order.n; i++) compute_value(&s->ev, m->order.items[i]);
+    for (int i = 0; i < m->nvalues; i++) {
+        ValueDef *v = m->values[i];
+        for (int k = 0; k < v->deps.n; k++)
+            ((ValueDef *)v->deps.items[k])->readers++;
+    }
+    for (int i = 0; i < m->order.n; i++)
+        compute_value(&s->ev, m->order.items[i]);
     compute_value(&s->ev, m->v_grade);
     s->ran = true;
     return true;

@@ -18,7 +18,7 @@ typedef struct Loader {
     Table *t;
     CsvReader *csv;
     const char *path;
-    int *field_col;  /* CSV field -> column index, -1 unused */
+    int *field_col; /* CSV field -> column index, -1 unused */
     int nfields;
     Value *vals;
     size_t errors_before;
@@ -46,7 +46,8 @@ static bool parse_bool(const char *s, bool *out)
 
 static const char *kind_name(ColKind k)
 {
-    static const char *const names[] = {"text", "int", "decimal", "percent", "bool", "date", "one of the allowed values", "key"};
+    static const char *const names[] = {
+        "text", "int", "decimal", "percent", "bool", "date", "one of the allowed values", "key"};
     return names[k];
 }
 
@@ -58,27 +59,37 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
     if (f->len == 0) {
         v->null = true;
         if (c->optional) return true;
-        cell_error(L, fi, "column '%s': missing value (mark the column optional with '?' if it may be empty)%s", c->name, "");
+        cell_error(
+            L, fi,
+            "column '%s': missing value (mark the column optional with '?' if it may be empty)%s",
+            c->name, "");
         return false;
     }
     DecStatus st;
     switch (c->kind) {
     case COL_TEXT:
-        if (c->used || c->index == L->t->key_col) v->t = intern_put(&m->strings, f->ptr, f->len);
+        /* Keys of stored tables are indexed; an event table's keys are not kept,
+        ** so memory does not grow with the number of cases. */
+        if (c->used || (c->index == L->t->key_col && !L->t->streamed))
+            v->t = intern_put(&m->strings, f->ptr, f->len);
         return true;
     case COL_ENUM:
-        for (int i = 0; i < c->type.enum_vals->n; i++)
-            if (strcmp(c->type.enum_vals->items[i], f->ptr) == 0) {
-                v->t = intern_put(&m->strings, f->ptr, f->len);
+        for (int i = 0; i < c->type.enum_vals->n; i++) {
+            const char *ok = c->type.enum_vals->items[i];
+            if (ok[0] == f->ptr[0] && strcmp(ok, f->ptr) == 0) {
+                v->t = c->enum_ids[i];
                 return true;
             }
+        }
         {
-            const char *best = suggest_closest(f->ptr, (const char *const *)c->type.enum_vals->items,
-                                               (size_t)c->type.enum_vals->n);
+            const char *best =
+                suggest_closest(f->ptr, (const char *const *)c->type.enum_vals->items,
+                                (size_t)c->type.enum_vals->n);
             char alt[300] = "";
             if (best) snprintf(alt, sizeof alt, " (did you mean \"%.200s\"?)", best);
             char msg[700];
-            snprintf(msg, sizeof msg, "column '%s': \"%%s\" is not one of the allowed values%s", c->name, alt);
+            snprintf(msg, sizeof msg, "column '%s': \"%%s\" is not one of the allowed values%s",
+                     c->name, alt);
             cell_error(L, fi, msg, f->ptr, "");
         }
         return false;
@@ -89,14 +100,18 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         if (st == DEC_OK && (c->kind != COL_INT || dec_is_integer(v->n))) return true;
         {
             char msg[300];
-            snprintf(msg, sizeof msg, "column '%s': expected %s, got \"%%s\"%%s", c->name, kind_name(c->kind));
+            snprintf(msg, sizeof msg, "column '%s': expected %s, got \"%%s\"%%s", c->name,
+                     kind_name(c->kind));
             cell_error(L, fi, msg, f->ptr,
-                       st == DEC_TOO_PRECISE ? " (more than 12 decimal places)" : st == DEC_OVERFLOW ? " (too large)" : "");
+                       st == DEC_TOO_PRECISE ? " (more than 12 decimal places)"
+                       : st == DEC_OVERFLOW  ? " (too large)"
+                                             : "");
         }
         return false;
     case COL_BOOL:
         if (parse_bool(f->ptr, &v->b)) return true;
-        cell_error(L, fi, "column '%s': expected true or false (also 1/0, 是/否), got \"%s\"", c->name, f->ptr);
+        cell_error(L, fi, "column '%s': expected true or false (also 1/0, 是/否), got \"%s\"",
+                   c->name, f->ptr);
         return false;
     case COL_DATE:
         if (date_parse(f->ptr, f->len, &v->d)) return true;
@@ -108,8 +123,8 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         int32_t row = id && id < rt->row_by_text_cap ? rt->row_by_text[id] : -1;
         if (row < 0) {
             char msg[400];
-            snprintf(msg, sizeof msg, "column '%s': no row of %s has %s \"%%s\"%%s", c->name, rt->name,
-                     rt->cols[rt->key_col]->name);
+            snprintf(msg, sizeof msg, "column '%s': no row of %s has %s \"%%s\"%%s", c->name,
+                     rt->name, rt->cols[rt->key_col]->name);
             cell_error(L, fi, msg, f->ptr, "");
             return false;
         }
@@ -133,12 +148,14 @@ static bool read_header(Loader *L)
         return false;
     }
     if (r == 0) {
-        diag_pos(L->ev->d, DIAG_ERROR, L->path, 0, 0, "the file is empty; expected a header row naming the columns");
+        diag_pos(L->ev->d, DIAG_ERROR, L->path, 0, 0,
+                 "the file is empty; expected a header row naming the columns");
         return false;
     }
     L->nfields = (int)n;
     L->field_col = arena_alloc(L->ev->m->arena, sizeof(int) * n);
-    for (int i = 0; i < t->ncols; i++) t->cols[i]->csv_pos = -1;
+    for (int i = 0; i < t->ncols; i++)
+        t->cols[i]->csv_pos = -1;
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
         L->field_col[i] = -1;
@@ -153,20 +170,22 @@ static bool read_header(Loader *L)
         } else {
             const char *cands[256];
             size_t nc = 0;
-            for (int k = 0; k < t->ncols && nc < 256; k++) cands[nc++] = t->cols[k]->name;
+            for (int k = 0; k < t->ncols && nc < 256; k++)
+                cands[nc++] = t->cols[k]->name;
             const char *best = suggest_closest(f[i].ptr, cands, nc);
             char alt[300] = "";
             if (best) snprintf(alt, sizeof alt, " (did you mean '%.200s'?)", best);
             char msg[600];
-            snprintf(msg, sizeof msg, "unknown column '%%s' (table %s does not declare it)%%s", t->name);
+            snprintf(msg, sizeof msg, "unknown column '%%s' (table %s does not declare it)%%s",
+                     t->name);
             cell_error(L, i, msg, f[i].ptr, alt);
             ok = false;
         }
     }
     for (int c = 0; c < t->ncols; c++)
         if (t->cols[c]->csv_pos < 0) {
-            diag_pos(L->ev->d, DIAG_ERROR, L->path, 1, 0, "missing column '%s' (declared in table %s)",
-                     t->cols[c]->name, t->name);
+            diag_pos(L->ev->d, DIAG_ERROR, L->path, 1, 0,
+                     "missing column '%s' (declared in table %s)", t->cols[c]->name, t->name);
             ok = false;
         }
     return ok;
@@ -176,16 +195,18 @@ static void grow_columns(Table *t, int32_t need)
 {
     if (need <= t->cap) return;
     int32_t cap = t->cap ? t->cap * 2 : 1024;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     for (int i = 0; i < t->ncols; i++) {
         Column *c = t->cols[i];
         size_t n = (size_t)cap;
+        if (!c->used) continue; /* validated on load, never read: not stored */
         switch (c->kind) {
         case COL_TEXT:
         case COL_ENUM: c->text = xrealloc(c->text, n * sizeof(uint32_t)); break;
         case COL_INT:
         case COL_DEC:
-        case COL_PERCENT: c->num = xrealloc(c->num, n * sizeof(Dec)); break;
+        case COL_PERCENT: numcol_reserve(&c->num, cap); break;
         case COL_BOOL: c->boolean = xrealloc(c->boolean, n); break;
         case COL_DATE: c->date = xrealloc(c->date, n * sizeof(int32_t)); break;
         case COL_REF: c->row = xrealloc(c->row, n * sizeof(int32_t)); break;
@@ -201,12 +222,13 @@ static void store_row(Table *t, int32_t row, const Value *v)
     for (int i = 0; i < t->ncols; i++) {
         Column *c = t->cols[i];
         const Value *x = &v[i];
+        if (!c->used) continue;
         switch (c->kind) {
         case COL_TEXT:
         case COL_ENUM: c->text[row] = x->null ? INTERN_NONE : x->t; break;
         case COL_INT:
         case COL_DEC:
-        case COL_PERCENT: c->num[row] = x->null ? DEC_NULL : x->n; break;
+        case COL_PERCENT: numcol_set(&c->num, row, x->null ? DEC_NULL : x->n); break;
         case COL_BOOL: c->boolean[row] = x->null ? 2 : x->b; break;
         case COL_DATE: c->date[row] = x->null ? INT32_MIN : x->d; break;
         case COL_REF: c->row[row] = x->null ? -1 : x->d; break;
@@ -220,14 +242,17 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
     Table *t = L->t;
     if (id >= t->row_by_text_cap) {
         uint32_t cap = t->row_by_text_cap ? t->row_by_text_cap : 1024;
-        while (cap <= id) cap *= 2;
+        while (cap <= id)
+            cap *= 2;
         t->row_by_text = xrealloc(t->row_by_text, cap * sizeof(int32_t));
-        for (uint32_t i = t->row_by_text_cap; i < cap; i++) t->row_by_text[i] = -1;
+        for (uint32_t i = t->row_by_text_cap; i < cap; i++)
+            t->row_by_text[i] = -1;
         t->row_by_text_cap = cap;
     }
     if (t->row_by_text[id] >= 0) {
         char msg[300];
-        snprintf(msg, sizeof msg, "duplicate key '%%s' in column '%s' (first on line %%s)", t->cols[t->key_col]->name);
+        snprintf(msg, sizeof msg, "duplicate key '%%s' in column '%s' (first on line %%s)",
+                 t->cols[t->key_col]->name);
         char first[16];
         snprintf(first, sizeof first, "%u", (unsigned)t->key_line[t->row_by_text[id]]);
         cell_error(L, field, msg, intern_str(&L->ev->m->strings, id, NULL), first);
@@ -289,7 +314,8 @@ static bool load_rows(Loader *L)
         }
         if (row_ok && !t->streamed) {
             uint32_t id = L->vals[t->key_col].t;
-            if (L->vals[t->key_col].null || !index_key(L, row, id, (size_t)t->cols[t->key_col]->csv_pos))
+            if (L->vals[t->key_col].null ||
+                !index_key(L, row, id, (size_t)t->cols[t->key_col]->csv_pos))
                 row_ok = false;
         }
         if (!row_ok) {

@@ -59,7 +59,8 @@ static void print_diags(Diags *d)
     char *text = diags_render(d);
     if (text) fputs(text, stderr);
     free(text);
-    if (diags_too_many(d)) fprintf(stderr, "kaoping: too many errors; stopped after %zu\n", d->nerrors);
+    if (diags_too_many(d))
+        fprintf(stderr, "kaoping: too many errors; stopped after %zu\n", d->nerrors);
 }
 
 static int cmd_check(int argc, char **argv)
@@ -70,7 +71,8 @@ static int cmd_check(int argc, char **argv)
             fputs(usage_check, stdout);
             return 0;
         }
-        if (argv[i][0] == '-' && argv[i][1]) return usage_error("check ", "unknown option '%s'", argv[i]);
+        if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("check ", "unknown option '%s'", argv[i]);
         nfiles++;
     }
     if (!nfiles) return usage_error("check ", "%s", "no scheme given");
@@ -103,17 +105,34 @@ static int parse_run_args(int argc, char **argv, RunArgs *a)
             fputs(usage_run, stdout);
             return -1;
         }
-        if (!strcmp(arg, "--data")) slot = &a->data, name = "--data";
-        else if (!strcmp(arg, "-o") || !strcmp(arg, "--output")) slot = &a->out, name = arg;
-        else if (!strcmp(arg, "--format")) slot = &a->format, name = "--format";
-        else if (!strcmp(arg, "--set")) slot = &a->sets[a->nsets], name = "--set";
-        else if (!strncmp(arg, "--data=", 7)) { a->data = arg + 7; continue; }
-        else if (!strncmp(arg, "--output=", 9)) { a->out = arg + 9; continue; }
-        else if (!strncmp(arg, "--set=", 6)) { a->sets[a->nsets++] = arg + 6; continue; }
-        else if (!strncmp(arg, "--format=", 9)) { a->format = arg + 9; continue; }
-        else if (arg[0] == '-' && arg[1]) return usage_error("run ", "unknown option '%s'", arg);
-        else if (a->scheme) return usage_error("run ", "unexpected argument '%s' (one scheme per run)", arg);
-        else { a->scheme = arg; continue; }
+        if (!strcmp(arg, "--data"))
+            slot = &a->data, name = "--data";
+        else if (!strcmp(arg, "-o") || !strcmp(arg, "--output"))
+            slot = &a->out, name = arg;
+        else if (!strcmp(arg, "--format"))
+            slot = &a->format, name = "--format";
+        else if (!strcmp(arg, "--set"))
+            slot = &a->sets[a->nsets], name = "--set";
+        else if (!strncmp(arg, "--data=", 7)) {
+            a->data = arg + 7;
+            continue;
+        } else if (!strncmp(arg, "--output=", 9)) {
+            a->out = arg + 9;
+            continue;
+        } else if (!strncmp(arg, "--set=", 6)) {
+            a->sets[a->nsets++] = arg + 6;
+            continue;
+        } else if (!strncmp(arg, "--format=", 9)) {
+            a->format = arg + 9;
+            continue;
+        } else if (arg[0] == '-' && arg[1])
+            return usage_error("run ", "unknown option '%s'", arg);
+        else if (a->scheme)
+            return usage_error("run ", "unexpected argument '%s' (one scheme per run)", arg);
+        else {
+            a->scheme = arg;
+            continue;
+        }
         if (i + 1 >= argc) return usage_error("run ", "option '%s' needs a value", name);
         *slot = argv[++i];
         if (slot == &a->sets[a->nsets]) a->nsets++;
@@ -130,7 +149,8 @@ static int output_format(const RunArgs *a, KpFormat *fmt)
     if (!f && a->out) {
         const char *dot = strrchr(a->out, '.');
         if (!dot || (strcmp(dot, ".csv") && strcmp(dot, ".json")))
-            return usage_error("run ", "cannot tell the output format of '%s' (use .csv or .json)", a->out);
+            return usage_error("run ", "cannot tell the output format of '%s' (use .csv or .json)",
+                               a->out);
         f = dot + 1;
     }
     if (!f || !strcmp(f, "csv")) return 0;

@@ -13,6 +13,7 @@
 #include "decimal.h"
 #include "diag.h"
 #include "intern.h"
+#include "numcol.h"
 
 typedef enum { T_ERROR, T_NUM, T_BOOL, T_TEXT, T_DATE } BaseType;
 
@@ -32,7 +33,16 @@ typedef struct Value {
     bool b, null;
 } Value;
 
-typedef enum { COL_TEXT, COL_INT, COL_DEC, COL_PERCENT, COL_BOOL, COL_DATE, COL_ENUM, COL_REF } ColKind;
+typedef enum {
+    COL_TEXT,
+    COL_INT,
+    COL_DEC,
+    COL_PERCENT,
+    COL_BOOL,
+    COL_DATE,
+    COL_ENUM,
+    COL_REF
+} ColKind;
 
 typedef struct Table Table;
 
@@ -44,17 +54,18 @@ typedef struct Column {
     ColKind kind;
     Type type;
     bool optional;
-    Table *table;            /* the table it belongs to */
-    Table *ref;              /* COL_REF target */
-    int index;               /* position in its table */
-    int csv_pos;             /* field position in the current CSV header */
-    bool used;               /* read by some expression: worth storing */
+    Table *table;       /* the table it belongs to */
+    Table *ref;         /* COL_REF target */
+    uint32_t *enum_ids; /* COL_ENUM: interned allowed values */
+    int index;          /* position in its table */
+    int csv_pos;        /* field position in the current CSV header */
+    bool used;          /* read by some expression: worth storing */
     /* storage, one of, by type (NULL for streamed tables) */
-    Dec *num;
-    uint32_t *text;          /* interned ids (also enums) */
+    NumCol num;
+    uint32_t *text; /* interned ids (also enums) */
     int32_t *date;
-    uint8_t *boolean;        /* 0, 1, 2 = null */
-    int32_t *row;            /* COL_REF: row in ref, -1 = null */
+    uint8_t *boolean; /* 0, 1, 2 = null */
+    int32_t *row;     /* COL_REF: row in ref, -1 = null */
 } Column;
 
 typedef struct RelAgg RelAgg;
@@ -67,19 +78,19 @@ struct Table {
     Column **cols;
     int ncols;
     int key_col;
-    bool streamed;           /* only folded into aggregates, never stored */
+    bool streamed; /* only folded into aggregates, never stored */
     bool assessed;
     bool referenced;
     int32_t nrows;
-    uint32_t *key_text;      /* interned key of each row */
-    uint32_t *key_line;      /* CSV line of each row, for duplicate-key messages */
-    int32_t *row_by_text;    /* key index: interned id -> row, -1 = absent */
+    uint32_t *key_text;   /* interned key of each row */
+    uint32_t *key_line;   /* CSV line of each row, for duplicate-key messages */
+    int32_t *row_by_text; /* key index: interned id -> row, -1 = absent */
     uint32_t row_by_text_cap;
-    RelAgg **aggs;           /* aggregates folded while this table loads */
+    RelAgg **aggs; /* aggregates folded while this table loads */
     int naggs;
     int load_order;
-    char *path;              /* CSV file of the last load */
-    int32_t cap;             /* rows allocated in the columns */
+    char *path;  /* CSV file of the last load */
+    int32_t cap; /* rows allocated in the columns */
 };
 
 typedef enum { AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX } AggFunc;
@@ -90,8 +101,8 @@ struct RelAgg {
     AggFunc func;
     Table *child, *parent;
     Column *via;
-    Expr *arg;               /* child-row expression, NULL for count */
-    Expr *where;             /* child-row filter, or NULL */
+    Expr *arg;   /* child-row expression, NULL for count */
+    Expr *where; /* child-row filter, or NULL */
     Expr *origin;
     /* per parent row */
     Dec *acc;
@@ -99,16 +110,16 @@ struct RelAgg {
 };
 
 typedef enum {
-    VAL_COLUMN,    /* a column of the assessed table */
+    VAL_COLUMN, /* a column of the assessed table */
     VAL_LET,
     VAL_INDICATOR,
     VAL_BONUS,
     VAL_PENALTY,
-    VAL_SCORE,     /* weighted sum of top-level indicators */
+    VAL_SCORE, /* weighted sum of top-level indicators */
     VAL_BONUS_TOTAL,
     VAL_PENALTY_TOTAL,
-    VAL_TOTAL,     /* after adjustments */
-    VAL_ADJUST,    /* one adjustment stage of the total */
+    VAL_TOTAL,  /* after adjustments */
+    VAL_ADJUST, /* one adjustment stage of the total */
     VAL_GRADE,
     VAL_RANK
 } ValKind;
@@ -119,18 +130,20 @@ typedef struct ValueDef {
     Type type;
     Decl *decl;
     Indicator *ind;
-    Column *col;             /* VAL_COLUMN */
+    Column *col; /* VAL_COLUMN */
     Expr *formula;
-    Expr *cap;               /* bonus/penalty item cap */
-    Expr *cond;              /* adjust condition */
-    int prev_total;          /* VAL_ADJUST: value id of the total before it */
+    Expr *cap;      /* bonus/penalty item cap */
+    Expr *cond;     /* adjust condition */
+    int prev_total; /* VAL_ADJUST: value id of the total before it */
     int id;
-    int state;               /* resolver: 0 new, 1 visiting, 2 done */
+    int state; /* resolver: 0 new, 1 visiting, 2 done */
     bool computed;
-    PtrVec deps;             /* ValueDef * this value reads */
-    uint8_t *choice;         /* indicator with variants: branch taken per row */
+    bool released;   /* storage freed: every reader is computed */
+    int readers;     /* values that read this one and are not computed yet */
+    PtrVec deps;     /* ValueDef * this value reads */
+    uint8_t *choice; /* indicator with variants: branch taken per row */
     /* storage over assessed rows */
-    Dec *num;
+    NumCol num;
     uint32_t *text;
     int32_t *date;
     uint8_t *boolean;
@@ -141,16 +154,14 @@ typedef struct Group {
     Span span;
     const Source *src;
     Decl *decl;
-    PtrVec keys;             /* Expr * over the assessed table */
-    int32_t *gid;            /* group of each person */
+    PtrVec keys;  /* Expr * over the assessed table */
+    int32_t *gid; /* group of each person */
     int32_t ngroups;
-    int32_t *size;           /* members per group */
+    int32_t *size; /* members per group */
     bool built;
 } Group;
 
-typedef enum {
-    PARAM_NUM, PARAM_PERCENT, PARAM_INT, PARAM_TEXT, PARAM_BOOL, PARAM_DATE
-} ParamKind;
+typedef enum { PARAM_NUM, PARAM_PERCENT, PARAM_INT, PARAM_TEXT, PARAM_BOOL, PARAM_DATE } ParamKind;
 
 typedef struct Param {
     const char *name;
@@ -159,7 +170,7 @@ typedef struct Param {
     ParamKind kind;
     Type type;
     Value value;
-    const char *text;        /* for PARAM_TEXT before interning */
+    const char *text; /* for PARAM_TEXT before interning */
     bool used, overridden;
 } Param;
 
@@ -167,7 +178,7 @@ typedef struct Veto {
     const char *name;
     Decl *decl;
     VetoEffect effect;
-    int grade;               /* index into grades, -1 for ungraded */
+    int grade; /* index into grades, -1 for ungraded */
 } Veto;
 
 typedef struct Grade {
@@ -181,8 +192,8 @@ typedef struct Model {
     Diags *diags;
     Intern strings;
     const char *scheme_name, *version;
-    PtrVec sources;          /* Source * of the scheme and its imports */
-    PtrVec programs;         /* Program * */
+    PtrVec sources;  /* Source * of the scheme and its imports */
+    PtrVec programs; /* Program * */
     Table **tables;
     int ntables;
     Table *assessed;
@@ -190,11 +201,11 @@ typedef struct Model {
     int nparams;
     Group **groups;
     int ngroups;
-    ValueDef **values;       /* every named value, in declaration order */
+    ValueDef **values; /* every named value, in declaration order */
     int nvalues;
-    PtrVec order;            /* ValueDef * in evaluation order */
-    PtrVec relaggs;          /* RelAgg * */
-    PtrVec top_indicators;   /* Indicator * */
+    PtrVec order;                       /* ValueDef * in evaluation order */
+    PtrVec relaggs;                     /* RelAgg * */
+    PtrVec top_indicators;              /* Indicator * */
     PtrVec bonuses, penalties, adjusts; /* ValueDef * */
     Expr *bonus_cap, *penalty_cap;
     Veto **vetoes;
@@ -202,14 +213,14 @@ typedef struct Model {
     Decl *grades_decl;
     Grade *grades;
     int ngrades;
-    Group *grade_group;      /* NULL: everyone in one pool */
+    Group *grade_group; /* NULL: everyone in one pool */
     Column *override_col;
     ValueDef *v_score, *v_bonus_total, *v_penalty_total, *v_total, *v_grade, *v_rank;
-    struct Sym *symbols;     /* resolver's name table (uthash) */
-    PtrVec group_aggs;       /* GroupAgg * */
+    struct Sym *symbols; /* resolver's name table (uthash) */
+    PtrVec group_aggs;   /* GroupAgg * */
     /* results of grading, per assessed row */
-    uint64_t *vetoes_fired;  /* bit i: veto i fired (at most 64 vetoes) */
-    uint8_t *eligible;       /* per row x grade: 0 no, 1 yes, 2 no require */
+    uint64_t *vetoes_fired; /* bit i: veto i fired (at most 64 vetoes) */
+    uint8_t *eligible;      /* per row x grade: 0 no, 1 yes, 2 no require */
 } Model;
 
 #endif

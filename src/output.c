@@ -36,18 +36,24 @@ static void put_json_text(FILE *f, const char *s, size_t n)
     fputc('"', f);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c == '\n') fputs("\\n", f);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
     }
     fputc('"', f);
 }
 
 static void put_text(Out *o, const char *s)
 {
-    if (o->fmt == OUT_CSV) put_csv_text(o->f, s, strlen(s));
-    else put_json_text(o->f, s, strlen(s));
+    if (o->fmt == OUT_CSV)
+        put_csv_text(o->f, s, strlen(s));
+    else
+        put_json_text(o->f, s, strlen(s));
 }
 
 static void put_value(Out *o, ValueDef *v, int32_t row)
@@ -62,19 +68,21 @@ static void put_value(Out *o, ValueDef *v, int32_t row)
     case T_TEXT: {
         size_t n;
         const char *s = intern_str(&o->ev->m->strings, x.t, &n);
-        if (o->fmt == OUT_CSV) put_csv_text(o->f, s, n);
-        else put_json_text(o->f, s, n);
+        if (o->fmt == OUT_CSV)
+            put_csv_text(o->f, s, n);
+        else
+            put_json_text(o->f, s, n);
         return;
     }
     case T_BOOL: fputs(x.b ? "true" : "false", o->f); return;
     case T_DATE:
         date_format(x.d, buf);
-        if (o->fmt == OUT_JSON) fprintf(o->f, "\"%s\"", buf);
-        else fputs(buf, o->f);
+        if (o->fmt == OUT_JSON)
+            fprintf(o->f, "\"%s\"", buf);
+        else
+            fputs(buf, o->f);
         return;
-    default:
-        dec_format(x.n, buf);
-        fputs(buf, o->f);
+    default: dec_format(x.n, buf); fputs(buf, o->f);
     }
 }
 
@@ -82,10 +90,12 @@ static void collect_indicator(Out *o, Indicator *ind)
 {
     Model *m = o->ev->m;
     ptrvec_push(m->arena, &o->cols, m->values[ind->value_id]);
-    for (int i = 0; i < ind->children.n; i++) collect_indicator(o, ind->children.items[i]);
+    for (int i = 0; i < ind->children.n; i++)
+        collect_indicator(o, ind->children.items[i]);
     for (int i = 0; i < ind->branches.n; i++) {
         Branch *b = ind->branches.items[i];
-        for (int j = 0; j < b->children.n; j++) collect_indicator(o, b->children.items[j]);
+        for (int j = 0; j < b->children.n; j++)
+            collect_indicator(o, b->children.items[j]);
     }
 }
 
@@ -128,7 +138,8 @@ static void put_vetoes(Out *o, int32_t row)
     FILE *mem = o->fmt == OUT_CSV ? open_memstream(&joined, &len) : NULL;
     for (int i = 0; i < m->nvetoes; i++) {
         if (!(bits & (1ull << i))) continue;
-        if (mem) fprintf(mem, "%s%s", first ? "" : ";", m->vetoes[i]->name);
+        if (mem)
+            fprintf(mem, "%s%s", first ? "" : ";", m->vetoes[i]->name);
         else {
             fputs(first ? "" : ", ", o->f);
             put_text(o, m->vetoes[i]->name);
@@ -224,32 +235,41 @@ bool output_write(Eval *ev, FILE *f, OutFormat fmt)
 {
     Model *m = ev->m;
     Out o = {ev, f, fmt, {0}};
-    for (int i = 0; i < m->top_indicators.n; i++) collect_indicator(&o, m->top_indicators.items[i]);
-    for (int i = 0; i < m->bonuses.n; i++) ptrvec_push(m->arena, &o.cols, m->bonuses.items[i]);
-    for (int i = 0; i < m->penalties.n; i++) ptrvec_push(m->arena, &o.cols, m->penalties.items[i]);
+    for (int i = 0; i < m->top_indicators.n; i++)
+        collect_indicator(&o, m->top_indicators.items[i]);
+    for (int i = 0; i < m->bonuses.n; i++)
+        ptrvec_push(m->arena, &o.cols, m->bonuses.items[i]);
+    for (int i = 0; i < m->penalties.n; i++)
+        ptrvec_push(m->arena, &o.cols, m->penalties.items[i]);
     if (fmt == OUT_CSV) {
         ValueDef *tot[] = {m->v_score, m->v_bonus_total, m->v_penalty_total, m->v_total};
-        for (int i = 0; i < 4; i++) ptrvec_push(m->arena, &o.cols, tot[i]);
+        for (int i = 0; i < 4; i++)
+            ptrvec_push(m->arena, &o.cols, tot[i]);
     }
     /* Compute everything first, so a runtime error leaves nothing half-written. */
-    for (int i = 0; i < o.cols.n; i++) compute_value(ev, o.cols.items[i]);
+    for (int i = 0; i < o.cols.n; i++)
+        compute_value(ev, o.cols.items[i]);
     compute_value(ev, m->v_total);
     compute_value(ev, m->v_grade);
-    for (int i = 0; i < m->order.n; i++) compute_value(ev, m->order.items[i]);
+    for (int i = 0; i < m->order.n; i++)
+        compute_value(ev, m->order.items[i]);
     int32_t n = ev->nrows;
     int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
-    for (int32_t i = 0; i < n; i++) perm[i] = i;
+    for (int32_t i = 0; i < n; i++)
+        perm[i] = i;
     qsort_r(perm, (size_t)n, sizeof(int32_t), key_cmp, m);
     if (fmt == OUT_CSV) {
         csv_header(&o);
-        for (int32_t i = 0; i < n; i++) csv_row(&o, perm[i]);
+        for (int32_t i = 0; i < n; i++)
+            csv_row(&o, perm[i]);
     } else {
         fputs("{\n  \"scheme\": ", f);
         put_text(&o, m->scheme_name ? m->scheme_name : "");
         fputs(",\n  \"version\": ", f);
         put_text(&o, m->version ? m->version : "");
         fputs(",\n  \"results\": [\n", f);
-        for (int32_t i = 0; i < n; i++) json_row(&o, perm[i], i == n - 1);
+        for (int32_t i = 0; i < n; i++)
+            json_row(&o, perm[i], i == n - 1);
         fputs("  ]\n}\n", f);
     }
     ev_free(ev, perm);

@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-static const char *const sym_kind_names[] = {"param", "value", "table", "group", "function", "grade"};
+static const char *const sym_kind_names[] = {"param", "value",    "table",
+                                             "group", "function", "grade"};
 
 Sym *sym_find(Resolver *r, const char *name)
 {
@@ -65,11 +66,11 @@ static const struct {
     ColKind kind;
     BaseType base;
 } col_types[] = {
-    {"text", COL_TEXT, T_TEXT},       {"文本", COL_TEXT, T_TEXT},   {"int", COL_INT, T_NUM},
-    {"整数", COL_INT, T_NUM},         {"decimal", COL_DEC, T_NUM},  {"小数", COL_DEC, T_NUM},
-    {"number", COL_DEC, T_NUM},       {"数值", COL_DEC, T_NUM},     {"percent", COL_PERCENT, T_NUM},
-    {"百分比", COL_PERCENT, T_NUM},   {"bool", COL_BOOL, T_BOOL},   {"布尔", COL_BOOL, T_BOOL},
-    {"date", COL_DATE, T_DATE},       {"日期", COL_DATE, T_DATE},
+    {"text", COL_TEXT, T_TEXT},     {"文本", COL_TEXT, T_TEXT},  {"int", COL_INT, T_NUM},
+    {"整数", COL_INT, T_NUM},       {"decimal", COL_DEC, T_NUM}, {"小数", COL_DEC, T_NUM},
+    {"number", COL_DEC, T_NUM},     {"数值", COL_DEC, T_NUM},    {"percent", COL_PERCENT, T_NUM},
+    {"百分比", COL_PERCENT, T_NUM}, {"bool", COL_BOOL, T_BOOL},  {"布尔", COL_BOOL, T_BOOL},
+    {"date", COL_DATE, T_DATE},     {"日期", COL_DATE, T_DATE},
 };
 #define NCOLTYPES (sizeof col_types / sizeof col_types[0])
 
@@ -89,12 +90,15 @@ static bool type_from_name(Resolver *r, TypeRef *t, ColKind *kind, Type *type)
             return true;
         }
     const char *cands[NCOLTYPES];
-    for (size_t i = 0; i < NCOLTYPES; i++) cands[i] = col_types[i].name;
+    for (size_t i = 0; i < NCOLTYPES; i++)
+        cands[i] = col_types[i].name;
     const char *best = suggest_closest(t->name, cands, NCOLTYPES);
     if (best)
         RERR(r, t->span, "unknown type '%s' (did you mean '%s'?)", t->name, best);
     else
-        RERR(r, t->span, "unknown type '%s' (expected text, int, decimal, percent, bool, date, enum[...] or -> table)",
+        RERR(r, t->span,
+             "unknown type '%s' (expected text, int, decimal, percent, bool, date, enum[...] or -> "
+             "table)",
              t->name);
     return false;
 }
@@ -125,6 +129,9 @@ static void declare_table(Resolver *r, Decl *d)
         if (!cd->type->ref && type_from_name(r, cd->type, &c->kind, &c->type)) {
             if (c->kind == COL_ENUM) {
                 PtrVec *ev = &cd->type->enum_vals;
+                c->enum_ids = ARENA_ARR(r->arena, uint32_t, ev->n);
+                for (int a = 0; a < ev->n; a++)
+                    c->enum_ids[a] = intern_put(&r->m->strings, ev->items[a], strlen(ev->items[a]));
                 for (int a = 0; a < ev->n; a++)
                     for (int b = a + 1; b < ev->n; b++)
                         if (strcmp(ev->items[a], ev->items[b]) == 0)
@@ -184,10 +191,12 @@ static void resolve_refs(Resolver *r)
             if (!s || s->kind != SYM_TABLE) {
                 const char *cands[64];
                 size_t n = 0;
-                for (int k = 0; k < m->ntables && n < 64; k++) cands[n++] = m->tables[k]->name;
+                for (int k = 0; k < m->ntables && n < 64; k++)
+                    cands[n++] = m->tables[k]->name;
                 const char *best = suggest_closest(cd->type->ref, cands, n);
                 if (best)
-                    RERR(r, cd->type->ref_span, "unknown table '%s' (did you mean '%s'?)", cd->type->ref, best);
+                    RERR(r, cd->type->ref_span, "unknown table '%s' (did you mean '%s'?)",
+                         cd->type->ref, best);
                 else
                     RERR(r, cd->type->ref_span, "unknown table '%s'", cd->type->ref);
                 continue;
@@ -205,7 +214,8 @@ static void order_tables(Resolver *r)
 {
     Model *m = r->m;
     int placed = 0;
-    for (int i = 0; i < m->ntables; i++) m->tables[i]->load_order = -1;
+    for (int i = 0; i < m->ntables; i++)
+        m->tables[i]->load_order = -1;
     for (int round = 0; round < m->ntables && placed < m->ntables; round++) {
         for (int i = 0; i < m->ntables; i++) {
             Table *t = m->tables[i];
@@ -213,8 +223,10 @@ static void order_tables(Resolver *r)
             bool ready = true;
             for (int j = 0; j < t->ncols; j++) {
                 Column *c = t->cols[j];
-                if (c->kind == COL_REF && c->ref && c->ref != t && c->ref->load_order < 0) ready = false;
-                if (c->kind == COL_REF && c->ref == t) ready = ready; /* self-reference: rows of the same table */
+                if (c->kind == COL_REF && c->ref && c->ref != t && c->ref->load_order < 0)
+                    ready = false;
+                if (c->kind == COL_REF && c->ref == t)
+                    ready = ready; /* self-reference: rows of the same table */
             }
             if (ready) t->load_order = placed++;
         }
@@ -241,11 +253,13 @@ static const struct {
     ParamKind kind;
     BaseType base;
 } param_types[] = {
-    {"decimal", PARAM_NUM, T_NUM},   {"小数", PARAM_NUM, T_NUM},      {"number", PARAM_NUM, T_NUM},
-    {"数值", PARAM_NUM, T_NUM},      {"percent", PARAM_PERCENT, T_NUM}, {"百分比", PARAM_PERCENT, T_NUM},
-    {"int", PARAM_INT, T_NUM},       {"整数", PARAM_INT, T_NUM},      {"text", PARAM_TEXT, T_TEXT},
-    {"文本", PARAM_TEXT, T_TEXT},    {"bool", PARAM_BOOL, T_BOOL},    {"布尔", PARAM_BOOL, T_BOOL},
-    {"date", PARAM_DATE, T_DATE},    {"日期", PARAM_DATE, T_DATE},
+    {"decimal", PARAM_NUM, T_NUM},     {"小数", PARAM_NUM, T_NUM},
+    {"number", PARAM_NUM, T_NUM},      {"数值", PARAM_NUM, T_NUM},
+    {"percent", PARAM_PERCENT, T_NUM}, {"百分比", PARAM_PERCENT, T_NUM},
+    {"int", PARAM_INT, T_NUM},         {"整数", PARAM_INT, T_NUM},
+    {"text", PARAM_TEXT, T_TEXT},      {"文本", PARAM_TEXT, T_TEXT},
+    {"bool", PARAM_BOOL, T_BOOL},      {"布尔", PARAM_BOOL, T_BOOL},
+    {"date", PARAM_DATE, T_DATE},      {"日期", PARAM_DATE, T_DATE},
 };
 
 static void declare_param(Resolver *r, Decl *d)
@@ -301,7 +315,9 @@ static void resolve_param(Resolver *r, Param *p)
         }
         /* fallthrough */
     default:
-        RERR(r, d->expr->span, "a param's value must be a literal (number, percent, text, true/false or date(\"...\"))");
+        RERR(r, d->expr->span,
+             "a param's value must be a literal (number, percent, text, true/false or "
+             "date(\"...\"))");
         p->type.base = T_ERROR;
         return;
     }
@@ -315,13 +331,15 @@ static void resolve_param(Resolver *r, Param *p)
         bool ok = param_types[i].base == p->type.base;
         if (ok && want == PARAM_INT && !dec_is_integer(p->value.n)) ok = false;
         if (!ok) {
-            RERR(r, d->expr->span, "param '%s' is declared %s but its value is not", p->name, d->type->name);
+            RERR(r, d->expr->span, "param '%s' is declared %s but its value is not", p->name,
+                 d->type->name);
             return;
         }
         p->kind = want;
         return;
     }
-    RERR(r, d->type->span, "unknown param type '%s' (expected decimal, percent, int, text, bool or date)",
+    RERR(r, d->type->span,
+         "unknown param type '%s' (expected decimal, percent, int, text, bool or date)",
          d->type->name ? d->type->name : "enum");
 }
 
@@ -333,10 +351,12 @@ static void declare_indicator(Resolver *r, Indicator *ind, Indicator *parent, De
     ValueDef *v = declare_value(r, ind->name, ind->name_span, VAL_INDICATOR, d);
     v->ind = ind;
     ind->value_id = v->id;
-    for (int i = 0; i < ind->children.n; i++) declare_indicator(r, ind->children.items[i], ind, d);
+    for (int i = 0; i < ind->children.n; i++)
+        declare_indicator(r, ind->children.items[i], ind, d);
     for (int i = 0; i < ind->branches.n; i++) {
         Branch *b = ind->branches.items[i];
-        for (int j = 0; j < b->children.n; j++) declare_indicator(r, b->children.items[j], ind, d);
+        for (int j = 0; j < b->children.n; j++)
+            declare_indicator(r, b->children.items[j], ind, d);
     }
 }
 
@@ -358,14 +378,17 @@ static void check_level(Resolver *r, PtrVec *kids, ValueDef *owner, Span where)
         expect_type(r, k->weight, t, T_NUM, "a weight");
         bool ok = true;
         Value w = eval_const(r, k->weight, &ok);
-        if (ok) dec_add(sum, w.n, &sum);
-        else all_const = false;
+        if (ok)
+            dec_add(sum, w.n, &sum);
+        else
+            all_const = false;
     }
     if (weighted && weighted != kids->n) {
         for (int i = 0; i < kids->n; i++) {
             Indicator *k = kids->items[i];
             if (!k->weight)
-                RERR(r, k->name_span, "indicator '%s' has no weight, but others at its level do", k->name);
+                RERR(r, k->name_span, "indicator '%s' has no weight, but others at its level do",
+                     k->name);
         }
         return;
     }
@@ -383,20 +406,26 @@ static void resolve_indicator(Resolver *r, Indicator *ind)
     ValueDef *v = r->m->values[ind->value_id];
     Ctx pc = {.kind = CTX_PERSON, .owner = v};
     if (ind->formula) {
-        expect_type(r, ind->formula, resolve_expr(r, ind->formula, &pc), T_NUM, "an indicator's score");
+        expect_type(r, ind->formula, resolve_expr(r, ind->formula, &pc), T_NUM,
+                    "an indicator's score");
         return;
     }
     if (ind->children.n && ind->branches.n) {
-        RERR(r, ind->name_span, "indicator '%s' mixes sub-indicators with 'when' variants; put the sub-indicators inside the variants", ind->name);
+        RERR(r, ind->name_span,
+             "indicator '%s' mixes sub-indicators with 'when' variants; put the sub-indicators "
+             "inside the variants",
+             ind->name);
         return;
     }
     if (ind->children.n) {
         check_level(r, &ind->children, v, ind->name_span);
-        for (int i = 0; i < ind->children.n; i++) resolve_indicator(r, ind->children.items[i]);
+        for (int i = 0; i < ind->children.n; i++)
+            resolve_indicator(r, ind->children.items[i]);
         return;
     }
     if (!ind->branches.n) {
-        RERR(r, ind->name_span, "indicator '%s' has neither a formula nor sub-indicators", ind->name);
+        RERR(r, ind->name_span, "indicator '%s' has neither a formula nor sub-indicators",
+             ind->name);
         return;
     }
     for (int i = 0; i < ind->branches.n; i++) {
@@ -407,13 +436,17 @@ static void resolve_indicator(Resolver *r, Indicator *ind)
         } else if (b->cond) {
             expect_type(r, b->cond, resolve_expr(r, b->cond, &pc), T_BOOL, "a 'when' condition");
             if (last)
-                RERR(r, b->span, "the variants of '%s' need a final 'otherwise', so every person is scored", ind->name);
+                RERR(r, b->span,
+                     "the variants of '%s' need a final 'otherwise', so every person is scored",
+                     ind->name);
         }
         if (b->formula) {
-            expect_type(r, b->formula, resolve_expr(r, b->formula, &pc), T_NUM, "an indicator's score");
+            expect_type(r, b->formula, resolve_expr(r, b->formula, &pc), T_NUM,
+                        "an indicator's score");
         } else {
             check_level(r, &b->children, v, b->span);
-            for (int j = 0; j < b->children.n; j++) resolve_indicator(r, b->children.items[j]);
+            for (int j = 0; j < b->children.n; j++)
+                resolve_indicator(r, b->children.items[j]);
         }
     }
 }
@@ -444,7 +477,8 @@ static int grade_index(Resolver *r, const char *name, Span span)
         if (strcmp(m->grades[i].name, name) == 0) return i;
     const char *cands[64];
     size_t n = 0;
-    for (int i = 0; i < m->ngrades && n < 64; i++) cands[n++] = m->grades[i].name;
+    for (int i = 0; i < m->ngrades && n < 64; i++)
+        cands[n++] = m->grades[i].name;
     const char *best = suggest_closest(name, cands, n);
     if (!m->ngrades)
         RERR(r, span, "unknown grade '%s' (the scheme has no grades block)", name);
@@ -504,29 +538,40 @@ static void resolve_grades(Resolver *r)
         if (!g->name) {
             Column *c = NULL;
             for (int j = 0; j < m->assessed->ncols; j++)
-                if (strcmp(m->assessed->cols[j]->name, g->when->name) == 0) c = m->assessed->cols[j];
+                if (strcmp(m->assessed->cols[j]->name, g->when->name) == 0)
+                    c = m->assessed->cols[j];
             if (!c)
-                RERR(r, g->span, "unknown column '%s' in table %s", g->when->name, m->assessed->name);
+                RERR(r, g->span, "unknown column '%s' in table %s", g->when->name,
+                     m->assessed->name);
             else if (c->type.base != T_TEXT || c->kind == COL_REF)
                 RERR(r, g->span, "the override column '%s' must be text", c->name);
             else if (!c->optional)
-                RWARN(r, g->span, "the override column '%s' is not optional ('?'), so every person is overridden", c->name);
+                RWARN(
+                    r, g->span,
+                    "the override column '%s' is not optional ('?'), so every person is overridden",
+                    c->name);
             if (c) c->used = true;
             m->override_col = c;
             continue;
         }
         if (g->quota) expect_type(r, g->quota, resolve_expr(r, g->quota, &pc), T_NUM, "a quota");
-        if (g->when) expect_type(r, g->when, resolve_expr(r, g->when, &pc), T_BOOL, "a grade condition");
-        if (g->require) expect_type(r, g->require, resolve_expr(r, g->require, &pc), T_BOOL, "an eligibility condition");
+        if (g->when)
+            expect_type(r, g->when, resolve_expr(r, g->when, &pc), T_BOOL, "a grade condition");
+        if (g->require)
+            expect_type(r, g->require, resolve_expr(r, g->require, &pc), T_BOOL,
+                        "an eligibility condition");
         if (unconditional_seen)
-            RWARN(r, g->span, "grade '%s' can never be given: everyone gets '%s' before it", g->name, uncond_name);
+            RWARN(r, g->span, "grade '%s' can never be given: everyone gets '%s' before it",
+                  g->name, uncond_name);
         if (!g->quota && !g->when && !g->require && !unconditional_seen) {
             unconditional_seen = true;
             uncond_name = g->name;
         }
     }
     if (m->ngrades && !unconditional_seen)
-        RWARN(r, m->grades_decl->span, "the last grade has conditions; a person who meets none of them is an error at run time");
+        RWARN(r, m->grades_decl->span,
+              "the last grade has conditions; a person who meets none of them is an error at run "
+              "time");
 }
 
 static void resolve_veto(Resolver *r, Decl *d)
@@ -559,7 +604,8 @@ static bool visit(Resolver *r, ValueDef *v, PtrVec *stack)
     if (v->state == 2) return true;
     if (v->state == 1) {
         int from = 0;
-        while (stack->items[from] != v) from++;
+        while (stack->items[from] != v)
+            from++;
         char *path = arena_strdup(r->arena, "");
         for (int i = from; i < stack->n; i++)
             path = arena_printf(r->arena, "%s%s -> ", path, ((ValueDef *)stack->items[i])->name);
@@ -615,7 +661,8 @@ static void declare_builtins(Resolver *r)
     m->v_penalty_total = declare_value(r, "penalty_total", (Span){0, 0}, VAL_PENALTY_TOTAL, NULL);
     m->v_total = declare_value(r, "total", (Span){0, 0}, VAL_TOTAL, NULL);
     ValueDef *vs[] = {m->v_score, m->v_bonus_total, m->v_penalty_total, m->v_total};
-    for (int i = 0; i < 4; i++) declare(r, zh[i], (Span){0, 0}, SYM_VALUE, vs[i]);
+    for (int i = 0; i < 4; i++)
+        declare(r, zh[i], (Span){0, 0}, SYM_VALUE, vs[i]);
     m->v_grade = declare_value(r, "grade", (Span){0, 0}, VAL_GRADE, NULL);
     m->v_grade->type.base = T_TEXT;
     m->v_rank = declare_value(r, "rank", (Span){0, 0}, VAL_RANK, NULL);
@@ -654,7 +701,8 @@ static void declare_decl(Resolver *r, Decl *d)
         break;
     case D_BONUS:
     case D_PENALTY: {
-        ValueDef *v = declare_value(r, d->name, d->name_span, d->kind == D_BONUS ? VAL_BONUS : VAL_PENALTY, d);
+        ValueDef *v = declare_value(r, d->name, d->name_span,
+                                    d->kind == D_BONUS ? VAL_BONUS : VAL_PENALTY, d);
         v->formula = d->expr;
         v->cap = d->cap;
         ptrvec_push(r->arena, d->kind == D_BONUS ? &m->bonuses : &m->penalties, v);
@@ -663,7 +711,9 @@ static void declare_decl(Resolver *r, Decl *d)
     case D_BONUS_CAP:
     case D_PENALTY_CAP: {
         Expr **cap = d->kind == D_BONUS_CAP ? &m->bonus_cap : &m->penalty_cap;
-        if (*cap) RERR(r, d->span, "the total %s cap is declared twice", d->kind == D_BONUS_CAP ? "bonus" : "penalty");
+        if (*cap)
+            RERR(r, d->span, "the total %s cap is declared twice",
+                 d->kind == D_BONUS_CAP ? "bonus" : "penalty");
         *cap = d->expr;
         break;
     }
@@ -678,8 +728,10 @@ static void declare_decl(Resolver *r, Decl *d)
         break;
     }
     case D_ASSESS:
-        if (m->assessed) RERR(r, d->span, "only one table can be assessed");
-        else m->assessed = (Table *)d; /* resolved to the table once all are declared */
+        if (m->assessed)
+            RERR(r, d->span, "only one table can be assessed");
+        else
+            m->assessed = (Table *)d; /* resolved to the table once all are declared */
         break;
     case D_FUNC: declare(r, d->name, d->name_span, SYM_FUNC, d); break;
     case D_GRADES: declare_grades(r, d); break;
@@ -709,12 +761,15 @@ static void resolve_values(Resolver *r)
     }
     if (m->top_indicators.n) {
         r->src = m->values[((Indicator *)m->top_indicators.items[0])->value_id]->decl->src;
-        check_level(r, &m->top_indicators, m->v_score, ((Indicator *)m->top_indicators.items[0])->name_span);
+        check_level(r, &m->top_indicators, m->v_score,
+                    ((Indicator *)m->top_indicators.items[0])->name_span);
     }
     Ctx pc = {.kind = CTX_PERSON, .owner = m->v_bonus_total};
-    if (m->bonus_cap) expect_type(r, m->bonus_cap, resolve_expr(r, m->bonus_cap, &pc), T_NUM, "a cap");
+    if (m->bonus_cap)
+        expect_type(r, m->bonus_cap, resolve_expr(r, m->bonus_cap, &pc), T_NUM, "a cap");
     pc.owner = m->v_penalty_total;
-    if (m->penalty_cap) expect_type(r, m->penalty_cap, resolve_expr(r, m->penalty_cap, &pc), T_NUM, "a cap");
+    if (m->penalty_cap)
+        expect_type(r, m->penalty_cap, resolve_expr(r, m->penalty_cap, &pc), T_NUM, "a cap");
     /* Each adjustment is a stage of the total; `total` inside it is the stage before. */
     ValueDef *prev = m->v_total;
     for (int i = 0; i < m->adjusts.n; i++) {
@@ -748,7 +803,8 @@ static void resolve_groups(Resolver *r)
             continue;
         }
         if (s->ptr != m->assessed) {
-            RERR(r, g->decl->table_span, "groups are made of the assessed table's rows ('%s'), not of '%s'",
+            RERR(r, g->decl->table_span,
+                 "groups are made of the assessed table's rows ('%s'), not of '%s'",
                  m->assessed->name, g->decl->table);
             continue;
         }
@@ -796,7 +852,8 @@ static bool find_assessed(Resolver *r)
     if (!d) {
         Program *p = m->programs.items[0];
         r->src = p->src;
-        RERR(r, NOSPAN, "the scheme does not say which table is assessed (add e.g. 'assess persons')");
+        RERR(r, NOSPAN,
+             "the scheme does not say which table is assessed (add e.g. 'assess persons')");
         return false;
     }
     r->src = d->src;
@@ -829,7 +886,8 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
     declare_builtins(&r);
     for (int p = 0; p < programs->n; p++) {
         Program *prog = programs->items[p];
-        for (int i = 0; i < prog->decls.n; i++) declare_decl(&r, prog->decls.items[i]);
+        for (int i = 0; i < prog->decls.n; i++)
+            declare_decl(&r, prog->decls.items[i]);
     }
     size_t errors_before = d->nerrors;
     resolve_refs(&r);

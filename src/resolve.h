@@ -21,10 +21,30 @@ typedef enum {
 } BoundKind;
 
 typedef enum {
-    FN_MIN, FN_MAX, FN_CLAMP, FN_ABS, FN_ROUND, FN_ROUND_EVEN, FN_FLOOR, FN_CEIL,
-    FN_SQRT, FN_COALESCE, FN_YEAR, FN_MONTH, FN_DAYS_BETWEEN, FN_DATE,
+    FN_MIN,
+    FN_MAX,
+    FN_CLAMP,
+    FN_ABS,
+    FN_ROUND,
+    FN_ROUND_EVEN,
+    FN_FLOOR,
+    FN_CEIL,
+    FN_SQRT,
+    FN_COALESCE,
+    FN_YEAR,
+    FN_MONTH,
+    FN_DAYS_BETWEEN,
+    FN_DATE,
     /* list and group aggregates */
-    FN_COUNT, FN_SUM, FN_AVG, FN_ANY, FN_ALL, FN_STDDEV, FN_RANK, FN_RANK_ASC, FN_ZSCORE
+    FN_COUNT,
+    FN_SUM,
+    FN_AVG,
+    FN_ANY,
+    FN_ALL,
+    FN_STDDEV,
+    FN_RANK,
+    FN_RANK_ASC,
+    FN_ZSCORE
 } FuncId;
 
 typedef struct GroupAgg {
@@ -34,8 +54,8 @@ typedef struct GroupAgg {
     Expr *where; /* person filter, or NULL */
     Expr *origin;
     bool computed;
-    Dec *per_group;   /* count/sum/avg/min/max/stddev: one per group */
-    Dec *per_person;  /* rank/zscore: one per person */
+    Dec *per_group;  /* count/sum/avg/min/max/stddev: one per group */
+    Dec *per_person; /* rank/zscore: one per person */
     uint8_t *group_null;
 } GroupAgg;
 

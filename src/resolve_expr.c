@@ -13,22 +13,52 @@ typedef struct FuncName {
 } FuncName;
 
 static const FuncName func_names[] = {
-    {"min", FN_MIN},          {"最小", FN_MIN},          {"max", FN_MAX},
-    {"最大", FN_MAX},         {"clamp", FN_CLAMP},       {"限定", FN_CLAMP},
-    {"abs", FN_ABS},          {"绝对值", FN_ABS},        {"round", FN_ROUND},
-    {"四舍五入", FN_ROUND},   {"round_half_even", FN_ROUND_EVEN},
-    {"银行家舍入", FN_ROUND_EVEN}, {"floor", FN_FLOOR},   {"去尾", FN_FLOOR},
-    {"ceil", FN_CEIL},        {"进一", FN_CEIL},         {"sqrt", FN_SQRT},
-    {"开方", FN_SQRT},        {"coalesce", FN_COALESCE}, {"缺省", FN_COALESCE},
-    {"year", FN_YEAR},        {"年份", FN_YEAR},         {"month", FN_MONTH},
-    {"月份", FN_MONTH},       {"days_between", FN_DAYS_BETWEEN},
-    {"相隔天数", FN_DAYS_BETWEEN}, {"date", FN_DATE},    {"日期", FN_DATE},
-    {"count", FN_COUNT},      {"计数", FN_COUNT},        {"sum", FN_SUM},
-    {"合计", FN_SUM},         {"avg", FN_AVG},           {"mean", FN_AVG},
-    {"平均", FN_AVG},         {"any", FN_ANY},           {"任一", FN_ANY},
-    {"all", FN_ALL},          {"全部", FN_ALL},          {"stddev", FN_STDDEV},
-    {"标准差", FN_STDDEV},    {"rank", FN_RANK},         {"排名", FN_RANK},
-    {"rank_asc", FN_RANK_ASC}, {"升序排名", FN_RANK_ASC}, {"zscore", FN_ZSCORE},
+    {"min", FN_MIN},
+    {"最小", FN_MIN},
+    {"max", FN_MAX},
+    {"最大", FN_MAX},
+    {"clamp", FN_CLAMP},
+    {"限定", FN_CLAMP},
+    {"abs", FN_ABS},
+    {"绝对值", FN_ABS},
+    {"round", FN_ROUND},
+    {"四舍五入", FN_ROUND},
+    {"round_half_even", FN_ROUND_EVEN},
+    {"银行家舍入", FN_ROUND_EVEN},
+    {"floor", FN_FLOOR},
+    {"去尾", FN_FLOOR},
+    {"ceil", FN_CEIL},
+    {"进一", FN_CEIL},
+    {"sqrt", FN_SQRT},
+    {"开方", FN_SQRT},
+    {"coalesce", FN_COALESCE},
+    {"缺省", FN_COALESCE},
+    {"year", FN_YEAR},
+    {"年份", FN_YEAR},
+    {"month", FN_MONTH},
+    {"月份", FN_MONTH},
+    {"days_between", FN_DAYS_BETWEEN},
+    {"相隔天数", FN_DAYS_BETWEEN},
+    {"date", FN_DATE},
+    {"日期", FN_DATE},
+    {"count", FN_COUNT},
+    {"计数", FN_COUNT},
+    {"sum", FN_SUM},
+    {"合计", FN_SUM},
+    {"avg", FN_AVG},
+    {"mean", FN_AVG},
+    {"平均", FN_AVG},
+    {"any", FN_ANY},
+    {"任一", FN_ANY},
+    {"all", FN_ALL},
+    {"全部", FN_ALL},
+    {"stddev", FN_STDDEV},
+    {"标准差", FN_STDDEV},
+    {"rank", FN_RANK},
+    {"排名", FN_RANK},
+    {"rank_asc", FN_RANK_ASC},
+    {"升序排名", FN_RANK_ASC},
+    {"zscore", FN_ZSCORE},
     {"标准分", FN_ZSCORE},
 };
 #define NFUNCS (sizeof func_names / sizeof func_names[0])
@@ -42,8 +72,8 @@ static const Type T_ERR = {T_ERROR, false, NULL};
 const char *type_name(Type t)
 {
     static const char *const names[] = {"error", "number", "bool", "text", "date"};
-    static const char *const lists[] = {"list", "list of numbers", "list of bools",
-                                        "list of texts", "list of dates"};
+    static const char *const lists[] = {"list", "list of numbers", "list of bools", "list of texts",
+                                        "list of dates"};
     return t.list ? lists[t.base] : names[t.base];
 }
 
@@ -90,7 +120,8 @@ static void unknown_name(Resolver *r, Expr *e, const char *name, Table *t, const
     for (Sym *s = r->m->symbols; s; s = s->hh.next)
         if (s->kind != SYM_GRADE) ptrvec_push(r->arena, &c, (void *)s->name);
     if (t)
-        for (int i = 0; i < t->ncols; i++) ptrvec_push(r->arena, &c, (void *)t->cols[i]->name);
+        for (int i = 0; i < t->ncols; i++)
+            ptrvec_push(r->arena, &c, (void *)t->cols[i]->name);
     const char *best = suggest_closest(name, (const char *const *)c.items, (size_t)c.n);
     if (best)
         RERR(r, e->name_span, "unknown %s '%s' (did you mean '%s'?)", what, name, best);
@@ -104,7 +135,8 @@ static Type column_bind(Resolver *r, Expr *e, Column **path, int n)
     b->path = ARENA_ARR(r->arena, Column *, n);
     memcpy(b->path, path, sizeof(Column *) * (size_t)n);
     b->npath = n;
-    for (int i = 0; i < n; i++) path[i]->used = true;
+    for (int i = 0; i < n; i++)
+        path[i]->used = true;
     return b->type;
 }
 
@@ -149,7 +181,8 @@ static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
         if (ctx->kind != CTX_PERSON) {
             RERR(r, e->span,
                  ctx->kind == CTX_ROW
-                     ? "'%s' is a value of the assessed person; only the columns of '%s' and params can be used here"
+                     ? "'%s' is a value of the assessed person; only the columns of '%s' and "
+                       "params can be used here"
                      : "'%s' is not a constant; only params and literals can be used here%s",
                  name, ctx->kind == CTX_ROW ? ctx->table->name : "");
             return T_ERR;
@@ -192,7 +225,8 @@ static bool resolve_path(Resolver *r, Expr *e, const Ctx *ctx, Column **path, in
     Column *last = path[*n - 1];
     if (last->kind != COL_REF) {
         if (!quiet)
-            RERR(r, e->a->span, "'%s' is not a reference; only references (->) can be followed with '.'",
+            RERR(r, e->a->span,
+                 "'%s' is not a reference; only references (->) can be followed with '.'",
                  last->name);
         return false;
     }
@@ -295,7 +329,8 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
             }
             const char *cands[256];
             int nc = 0;
-            for (int i = 0; i < last->ref->ncols && nc < 256; i++) cands[nc++] = last->ref->cols[i]->name;
+            for (int i = 0; i < last->ref->ncols && nc < 256; i++)
+                cands[nc++] = last->ref->cols[i]->name;
             const char *best = suggest_closest(e->name, cands, (size_t)nc);
             if (best)
                 RERR(r, e->name_span, "unknown column '%s' in table %s (did you mean '%s'?)",
@@ -349,11 +384,15 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
             const PtrVec *ev = lit == e->b ? a.enum_vals : b.enum_vals;
             if (lit && ev) {
                 bool found = false;
-                for (int i = 0; i < ev->n && !found; i++) found = strcmp(ev->items[i], lit->str) == 0;
+                for (int i = 0; i < ev->n && !found; i++)
+                    found = strcmp(ev->items[i], lit->str) == 0;
                 if (!found) {
-                    const char *best = suggest_closest(lit->str, (const char *const *)ev->items, (size_t)ev->n);
+                    const char *best =
+                        suggest_closest(lit->str, (const char *const *)ev->items, (size_t)ev->n);
                     if (best)
-                        RERR(r, lit->span, "\"%s\" is not one of the allowed values (did you mean \"%s\"?)", lit->str, best);
+                        RERR(r, lit->span,
+                             "\"%s\" is not one of the allowed values (did you mean \"%s\"?)",
+                             lit->str, best);
                     else
                         RERR(r, lit->span, "\"%s\" is not one of the allowed values", lit->str);
                 }
@@ -390,7 +429,8 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
                 RERR(r, x->span, "cannot compare a %s with a %s", type_name(a), type_name(b));
             if (x->kind == E_STR && a.enum_vals) {
                 bool found = false;
-                for (int k = 0; k < a.enum_vals->n && !found; k++) found = strcmp(a.enum_vals->items[k], x->str) == 0;
+                for (int k = 0; k < a.enum_vals->n && !found; k++)
+                    found = strcmp(a.enum_vals->items[k], x->str) == 0;
                 if (!found) RERR(r, x->span, "\"%s\" is not one of the allowed values", x->str);
             }
         }
@@ -402,9 +442,11 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
         for (int i = 0; i < e->args.n; i++) {
             Type x = resolve_expr(r, e->args.items[i], ctx);
             if (x.list) RERR(r, ((Expr *)e->args.items[i])->span, "lists cannot be nested");
-            if (t.base == T_ERROR) t = x;
+            if (t.base == T_ERROR)
+                t = x;
             else if (x.base != T_ERROR && x.base != t.base)
-                RERR(r, ((Expr *)e->args.items[i])->span, "list items differ: %s and %s", type_name(t), type_name(x));
+                RERR(r, ((Expr *)e->args.items[i])->span, "list items differ: %s and %s",
+                     type_name(t), type_name(x));
         }
         t.list = true;
         bind(r, e, B_FUNC, t);
@@ -439,7 +481,8 @@ static Expr *clone_subst(Resolver *r, Expr *e, Decl *f, PtrVec *args)
     c->c = clone_subst(r, e->c, f, args);
     c->where = clone_subst(r, e->where, f, args);
     c->args = (PtrVec){0};
-    for (int i = 0; i < e->args.n; i++) ptrvec_push(r->arena, &c->args, clone_subst(r, e->args.items[i], f, args));
+    for (int i = 0; i < e->args.n; i++)
+        ptrvec_push(r->arena, &c->args, clone_subst(r, e->args.items[i], f, args));
     return c;
 }
 
@@ -476,23 +519,35 @@ static Type resolve_scalar_call(Resolver *r, Expr *e, FuncId fn, const Ctx *ctx)
     int n = e->args.n;
     Type at[8] = {0};
     if (e->where) RERR(r, e->where->span, "'where' only filters aggregates over tables and groups");
-    for (int i = 0; i < n && i < 8; i++) at[i] = resolve_expr(r, e->args.items[i], ctx);
+    for (int i = 0; i < n && i < 8; i++)
+        at[i] = resolve_expr(r, e->args.items[i], ctx);
     Expr *a0 = n ? e->args.items[0] : e;
     Type res = T_NUMT;
     int lo = 1, hi = 1;
     switch (fn) {
-    case FN_MIN: case FN_MAX: lo = 2, hi = 8; break;
+    case FN_MIN:
+    case FN_MAX: lo = 2, hi = 8; break;
     case FN_CLAMP: lo = hi = 3; break;
-    case FN_ROUND: case FN_ROUND_EVEN: case FN_FLOOR: case FN_CEIL: lo = 1, hi = 2; break;
-    case FN_COALESCE: lo = hi = 2; res = at[0]; break;
-    case FN_YEAR: case FN_MONTH: break;
+    case FN_ROUND:
+    case FN_ROUND_EVEN:
+    case FN_FLOOR:
+    case FN_CEIL: lo = 1, hi = 2; break;
+    case FN_COALESCE:
+        lo = hi = 2;
+        res = at[0];
+        break;
+    case FN_YEAR:
+    case FN_MONTH: break;
     case FN_DAYS_BETWEEN: lo = hi = 2; break;
     case FN_DATE: res = T_DATET; break;
     default: break;
     }
     if (n < lo || n > hi) {
-        if (lo == hi) RERR(r, e->span, "%s() takes %d argument%s, not %d", e->name, lo, lo == 1 ? "" : "s", n);
-        else RERR(r, e->span, "%s() takes %d to %d arguments, not %d", e->name, lo, hi, n);
+        if (lo == hi)
+            RERR(r, e->span, "%s() takes %d argument%s, not %d", e->name, lo, lo == 1 ? "" : "s",
+                 n);
+        else
+            RERR(r, e->span, "%s() takes %d to %d arguments, not %d", e->name, lo, hi, n);
         return T_ERR;
     }
     for (int i = 0; i < n; i++) {
@@ -512,7 +567,8 @@ static Type resolve_scalar_call(Resolver *r, Expr *e, FuncId fn, const Ctx *ctx)
         Expr *d = e->args.items[1];
         int64_t digits;
         if (d->kind != E_NUM || !dec_to_int64(d->num, &digits) || digits < 0 || digits > DEC_DIGITS)
-            RERR(r, d->span, "the number of decimal places must be a whole number from 0 to %d", DEC_DIGITS);
+            RERR(r, d->span, "the number of decimal places must be a whole number from 0 to %d",
+                 DEC_DIGITS);
     }
     (void)a0;
     bind(r, e, B_FUNC, res)->fn = fn;
@@ -530,13 +586,17 @@ static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx)
     if (!lookup_func(e->name, &fn)) {
         const char *cands[NFUNCS + 64];
         size_t nc = 0;
-        for (size_t i = 0; i < NFUNCS; i++) cands[nc++] = func_names[i].name;
+        for (size_t i = 0; i < NFUNCS; i++)
+            cands[nc++] = func_names[i].name;
         for (Sym *x = r->m->symbols; x && nc < NFUNCS + 64; x = x->hh.next)
             if (x->kind == SYM_FUNC) cands[nc++] = x->name;
         const char *best = suggest_closest(e->name, cands, nc);
-        if (best) RERR(r, e->name_span, "unknown function '%s' (did you mean '%s'?)", e->name, best);
-        else RERR(r, e->name_span, "unknown function '%s'", e->name);
-        for (int i = 0; i < e->args.n; i++) resolve_expr(r, e->args.items[i], ctx);
+        if (best)
+            RERR(r, e->name_span, "unknown function '%s' (did you mean '%s'?)", e->name, best);
+        else
+            RERR(r, e->name_span, "unknown function '%s'", e->name);
+        for (int i = 0; i < e->args.n; i++)
+            resolve_expr(r, e->args.items[i], ctx);
         return T_ERR;
     }
     bool aggregate_capable = fn >= FN_COUNT || fn == FN_MIN || fn == FN_MAX;
@@ -556,19 +616,22 @@ static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx)
         if (e->args.n == 1) {
             Type t = resolve_expr(r, a0, ctx);
             if (t.list && fn != FN_STDDEV && fn < FN_RANK) {
-                if (e->where) RERR(r, e->where->span, "'where' filters tables and groups, not lists");
+                if (e->where)
+                    RERR(r, e->where->span, "'where' filters tables and groups, not lists");
                 BaseType want = fn == FN_COUNT || fn == FN_ANY || fn == FN_ALL ? T_BOOL : T_NUM;
                 if (t.base != T_ERROR && t.base != want)
                     RERR(r, a0->span, "%s() of a list needs a list of %s, not a %s", e->name,
-                         want == T_BOOL ? "conditions such as [q1, q2] == \"好\"" : "numbers", type_name(t));
+                         want == T_BOOL ? "conditions such as [q1, q2] == \"好\"" : "numbers",
+                         type_name(t));
                 Type res = fn == FN_ANY || fn == FN_ALL ? T_BOOLT : T_NUMT;
                 bind(r, e, B_LISTAGG, res)->fn = fn;
                 return res;
             }
             if (fn != FN_MIN && fn != FN_MAX) {
                 if (t.base != T_ERROR)
-                    RERR(r, a0->span, "%s() needs a related table, a group or a list; '%.*s' is a %s",
-                         e->name, (int)(a0->span.end - a0->span.start), r->src->text + a0->span.start,
+                    RERR(r, a0->span,
+                         "%s() needs a related table, a group or a list; '%.*s' is a %s", e->name,
+                         (int)(a0->span.end - a0->span.start), r->src->text + a0->span.start,
                          type_name(t));
                 return T_ERR;
             }
@@ -585,7 +648,8 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
 {
     Type res = fn == FN_ANY || fn == FN_ALL ? T_BOOLT : T_NUMT;
     if (fn == FN_ANY || fn == FN_ALL) {
-        RERR(r, e->span, "%s() works on lists; use count(... where ...) > 0 for tables and groups", e->name);
+        RERR(r, e->span, "%s() works on lists; use count(... where ...) > 0 for tables and groups",
+             e->name);
         return T_ERR;
     }
     if (fn != FN_COUNT && !arg) {
@@ -604,8 +668,11 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
         }
         Ctx rc = {.kind = CTX_ROW, .table = c->child, .func = ctx->func, .depth = ctx->depth};
         RelAgg *ag = ARENA_NEW(r->arena, RelAgg);
-        ag->func = fn == FN_COUNT ? AGG_COUNT : fn == FN_SUM ? AGG_SUM : fn == FN_AVG ? AGG_AVG
-                   : fn == FN_MIN ? AGG_MIN : AGG_MAX;
+        ag->func = fn == FN_COUNT ? AGG_COUNT
+                   : fn == FN_SUM ? AGG_SUM
+                   : fn == FN_AVG ? AGG_AVG
+                   : fn == FN_MIN ? AGG_MIN
+                                  : AGG_MAX;
         ag->child = c->child;
         ag->parent = c->parent;
         ag->via = c->via;
@@ -616,7 +683,8 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
             Type t = resolve_expr(r, arg, &rc);
             expect_type(r, arg, t, T_NUM, "the aggregated value");
         }
-        if (e->where) expect_type(r, e->where, resolve_expr(r, e->where, &rc), T_BOOL, "the filter");
+        if (e->where)
+            expect_type(r, e->where, resolve_expr(r, e->where, &rc), T_BOOL, "the filter");
         ptrvec_push(r->arena, &r->m->relaggs, ag);
         Bound *b = bind(r, e, B_RELAGG, res);
         b->agg = ag;

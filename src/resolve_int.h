@@ -56,7 +56,7 @@ Value eval_const(Resolver *r, Expr *e, bool *ok);
 void add_dep(ValueDef *owner, ValueDef *dep, Arena *a);
 
 static const Span NOSPAN = {0, 0};
-#define RERR(r, span, ...) diag_at((r)->diags, DIAG_ERROR, (r)->src, (span), __VA_ARGS__)
+#define RERR(r, span, ...)  diag_at((r)->diags, DIAG_ERROR, (r)->src, (span), __VA_ARGS__)
 #define RWARN(r, span, ...) diag_at((r)->diags, DIAG_WARNING, (r)->src, (span), __VA_ARGS__)
 
 #endif

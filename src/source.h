@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 typedef struct Source {
-    char *path;          /* owned */
-    char *text;          /* owned, NUL-terminated */
+    char *path; /* owned */
+    char *text; /* owned, NUL-terminated */
     size_t len;
     uint32_t *line_starts; /* byte offset of each line start */
     size_t nlines;

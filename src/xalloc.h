@@ -12,7 +12,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
-#define uthash_malloc(sz) xmalloc(sz)
+#define uthash_malloc(sz)  xmalloc(sz)
 #define uthash_free(p, sz) free(p)
 
 #endif
