@@ -355,6 +355,9 @@ opt_where
 static void kp_yyerror(Span *loc, void *scanner, struct ParseCtx *ctx, const char *msg)
 {
     (void)scanner;
+    /* Recovery may fail again on the same token; one report per place is enough. */
+    if (ctx->last_error == loc->start + 1) return;
+    ctx->last_error = loc->start + 1;
     if (strncmp(msg, "syntax error, ", 14) == 0) msg += 14;
     diag_at(ctx->diags, DIAG_ERROR, ctx->src, *loc, "%s", msg);
 }
@@ -383,7 +386,7 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
 
 Program *parse_program(Arena *a, Source *src, Diags *d)
 {
-    struct ParseCtx ctx = {a, src, d, ARENA_NEW(a, Program)};
+    struct ParseCtx ctx = {a, src, d, ARENA_NEW(a, Program), 0};
     ctx.prog->src = src;
     yyscan_t scanner;
     kp_yylex_init_extra(&ctx, &scanner);
@@ -396,7 +399,7 @@ Program *parse_program(Arena *a, Source *src, Diags *d)
 
 char *lex_dump(Arena *a, Source *src, Diags *d)
 {
-    struct ParseCtx ctx = {a, src, d, ARENA_NEW(a, Program)};
+    struct ParseCtx ctx = {a, src, d, ARENA_NEW(a, Program), 0};
     yyscan_t scanner;
     kp_yylex_init_extra(&ctx, &scanner);
     YY_BUFFER_STATE buf = kp_yy_scan_bytes(src->text, (int)src->len, scanner);

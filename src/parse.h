@@ -13,6 +13,7 @@ typedef struct ParseCtx {
     const Source *src;
     Diags *diags;
     Program *prog;
+    uint32_t last_error; /* offset of the last syntax error + 1, to report each place once */
 } ParseCtx;
 
 /* Parses src. Syntax errors go to d; the returned Program holds whatever
