@@ -75,18 +75,39 @@ static Dec mul_checked(Eval *ev, const Expr *at, int32_t row, Dec a, Dec b)
 
 /* ---- indicators ---- */
 
+/* Evaluates e for the rows [start, start + n) in one batch. */
+static void batch(Eval *ev, Expr *e, int32_t start, int n, const uint8_t *act, Value *out)
+{
+    int32_t rows[EVAL_BATCH];
+    for (int i = 0; i < n; i++)
+        rows[i] = start + i;
+    eval_vec(ev, e, rows, n, act, out);
+}
+
 static void ensure_choice(Eval *ev, ValueDef *v)
 {
     if (v->choice) return;
     Indicator *ind = v->ind;
-    v->choice = ev_alloc(ev, (size_t)((size_t)(ev->nrows ? ev->nrows : 1)) * 1);
-    for (int32_t row = 0; row < ev->nrows; row++) {
-        int k = 0;
-        for (; k < ind->branches.n; k++) {
+    v->choice = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+    Value c[EVAL_BATCH];
+    uint8_t open[EVAL_BATCH];
+    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+        memset(open, 1, (size_t)n);
+        for (int k = 0; k < ind->branches.n; k++) {
             Branch *b = ind->branches.items[k];
-            if (!b->cond || eval_cond(ev, b->cond, row, "the 'when' condition")) break;
+            if (b->cond) batch(ev, b->cond, start, n, open, c);
+            for (int i = 0; i < n; i++) {
+                if (!open[i]) continue;
+                if (b->cond && c[i].null)
+                    eval_fail(ev, b->cond, start + i,
+                              "the 'when' condition is empty (it uses a value that is absent)");
+                if (!b->cond || c[i].b) {
+                    v->choice[start + i] = (uint8_t)k;
+                    open[i] = 0;
+                }
+            }
         }
-        v->choice[row] = (uint8_t)k;
     }
 }
 
@@ -143,22 +164,43 @@ static void compute_indicator(Eval *ev, ValueDef *v)
             if (b->children.n) bw[k] = level_weights(ev, &b->children);
         }
     }
-    for (int32_t row = 0; row < ev->nrows; row++) {
-        Value x = {0};
-        if (!indicator_active(ev, ind, row)) {
-            x.null = true;
-        } else if (ind->formula) {
-            x = eval_expr(ev, ind->formula, row);
-        } else if (ind->children.n) {
-            x.n = level_sum(ev, &ind->children, row, w);
-        } else {
-            Branch *b = ind->branches.items[v->choice[row]];
-            if (b->formula)
-                x = eval_expr(ev, b->formula, row);
-            else
-                x.n = level_sum(ev, &b->children, row, bw[v->choice[row]]);
+    Value out[EVAL_BATCH];
+    uint8_t act[EVAL_BATCH], sel[EVAL_BATCH];
+    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+        for (int i = 0; i < n; i++)
+            act[i] = indicator_active(ev, ind, start + i);
+        if (ind->formula) batch(ev, ind->formula, start, n, act, out);
+        for (int k = 0; k < ind->branches.n; k++) {
+            Branch *b = ind->branches.items[k];
+            if (!b->formula) continue;
+            bool any = false;
+            for (int i = 0; i < n; i++)
+                any |= sel[i] = act[i] && v->choice[start + i] == k;
+            if (!any) continue;
+            Value tmp[EVAL_BATCH];
+            batch(ev, b->formula, start, n, sel, tmp);
+            for (int i = 0; i < n; i++)
+                if (sel[i]) out[i] = tmp[i];
         }
-        store(v, row, x);
+        for (int i = 0; i < n; i++) {
+            int32_t row = start + i;
+            Value x = {0};
+            if (!act[i]) {
+                x.null = true;
+            } else if (ind->formula) {
+                x = out[i];
+            } else if (ind->children.n) {
+                x.n = level_sum(ev, &ind->children, row, w);
+            } else {
+                Branch *b = ind->branches.items[v->choice[row]];
+                if (b->formula)
+                    x = out[i];
+                else
+                    x.n = level_sum(ev, &b->children, row, bw[v->choice[row]]);
+            }
+            store(v, row, x);
+        }
     }
     ev_free(ev, w);
     if (bw)
@@ -186,15 +228,47 @@ static Dec items_total(Eval *ev, PtrVec *items, Expr *cap, int32_t row)
     return sum;
 }
 
-static Value item_value(Eval *ev, ValueDef *v, int32_t row)
+/* Lets, bonus and penalty items (with their per-item cap) and adjustment
+** stages, a batch of rows at a time. */
+static void compute_formula(Eval *ev, ValueDef *v)
 {
-    Value x = eval_expr(ev, v->formula, row);
-    if (!x.null && v->cap) {
-        Value c = eval_expr(ev, v->cap, row);
-        if (c.null) eval_fail(ev, v->cap, row, "the cap of '%s' has no value", v->name);
-        if (dec_cmp(x.n, c.n) > 0) x.n = c.n;
+    Value x[EVAL_BATCH], y[EVAL_BATCH];
+    uint8_t act[EVAL_BATCH];
+    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+        const uint8_t *mask = NULL;
+        if (v->kind == VAL_ADJUST && v->cond) {
+            batch(ev, v->cond, start, n, NULL, y);
+            for (int i = 0; i < n; i++) {
+                if (y[i].null)
+                    eval_fail(
+                        ev, v->cond, start + i,
+                        "the adjustment's condition is empty (it uses a value that is absent)");
+                act[i] = y[i].b;
+            }
+            mask = act;
+        }
+        batch(ev, v->formula, start, n, mask, x);
+        if (v->cap) {
+            for (int i = 0; i < n; i++)
+                act[i] = !x[i].null;
+            batch(ev, v->cap, start, n, act, y);
+        }
+        for (int i = 0; i < n; i++) {
+            int32_t row = start + i;
+            if (v->cap && !x[i].null) {
+                if (y[i].null) eval_fail(ev, v->cap, row, "the cap of '%s' has no value", v->name);
+                if (dec_cmp(x[i].n, y[i].n) > 0) x[i].n = y[i].n;
+            }
+            if (v->kind == VAL_ADJUST) {
+                if (mask && !mask[i])
+                    x[i] = value_get(ev, ev->m->values[v->prev_total], row);
+                else if (x[i].null)
+                    eval_fail(ev, v->formula, row, "the adjusted total has no value");
+            }
+            store(v, row, x[i]);
+        }
     }
-    return x;
 }
 
 static void compute_value_columns(Eval *ev, ValueDef *v);
@@ -252,25 +326,20 @@ static void compute_value_columns(Eval *ev, ValueDef *v)
         v->computed = true;
         return;
     }
+    if (v->kind == VAL_LET || v->kind == VAL_BONUS || v->kind == VAL_PENALTY ||
+        v->kind == VAL_ADJUST) {
+        compute_formula(ev, v);
+        v->computed = true;
+        return;
+    }
     Dec *w = v->kind == VAL_SCORE ? level_weights(ev, &m->top_indicators) : NULL;
     for (int32_t row = 0; row < ev->nrows; row++) {
         Value x = {0};
         switch (v->kind) {
-        case VAL_LET: x = eval_expr(ev, v->formula, row); break;
-        case VAL_BONUS:
-        case VAL_PENALTY: x = item_value(ev, v, row); break;
         case VAL_SCORE: x.n = level_sum(ev, &m->top_indicators, row, w); break;
         case VAL_BONUS_TOTAL: x.n = items_total(ev, &m->bonuses, m->bonus_cap, row); break;
         case VAL_PENALTY_TOTAL: x.n = items_total(ev, &m->penalties, m->penalty_cap, row); break;
         case VAL_TOTAL: x = total_value(ev, row); break;
-        case VAL_ADJUST:
-            if (!v->cond || eval_cond(ev, v->cond, row, "the adjustment's condition")) {
-                x = eval_expr(ev, v->formula, row);
-                if (x.null) eval_fail(ev, v->formula, row, "the adjusted total has no value");
-            } else {
-                x = value_get(ev, m->values[v->prev_total], row);
-            }
-            break;
         default: break;
         }
         store(v, row, x);

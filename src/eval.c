@@ -72,7 +72,7 @@ Value column_get(const Column *c, int32_t row)
     return v;
 }
 
-static Value path_get(Eval *ev, const Bound *b, int32_t row, int n)
+Value eval_path(Eval *ev, const Bound *b, int32_t row, int n)
 {
     Value v = {0};
     int32_t r = row;
@@ -158,15 +158,13 @@ static int list_len(const Expr *e)
     return 0;
 }
 
-static Value binary(Eval *ev, Expr *e, int32_t row, Value a, Value b);
-
 static Value list_item(Eval *ev, Expr *e, int k, int32_t row)
 {
     if (e->kind == E_LIST) return eval_expr(ev, e->args.items[k], row);
     bool left = e->a->bound->type.list;
     Value a = left ? list_item(ev, e->a, k, row) : eval_expr(ev, e->a, row);
     Value b = left ? eval_expr(ev, e->b, row) : list_item(ev, e->b, k, row);
-    return binary(ev, e, row, a, b);
+    return eval_binary(ev, e, row, a, b);
 }
 
 static Value list_agg(Eval *ev, Expr *e, int32_t row)
@@ -205,12 +203,12 @@ static Value list_agg(Eval *ev, Expr *e, int32_t row)
     return out;
 }
 
-static Value rel_agg(Eval *ev, Expr *e, int32_t row)
+Value eval_relagg(Eval *ev, Expr *e, int32_t row)
 {
     const Bound *b = e->bound;
     int32_t parent = row;
     if (b->npath) {
-        Value p = path_get(ev, b, row, b->npath);
+        Value p = eval_path(ev, b, row, b->npath);
         if (p.null) return num(DEC_NULL);
         parent = p.d;
     }
@@ -251,10 +249,9 @@ static Dec round_to(Eval *ev, Expr *e, int32_t row, Dec x, FuncId fn)
 
 static Value scalar_call(Eval *ev, Expr *e, int32_t row)
 {
-    FuncId fn = e->bound->fn;
     Value a[8] = {0};
     int n = e->args.n;
-    if (fn == FN_DATE) {
+    if (e->bound->fn == FN_DATE) {
         Value v = {0};
         const char *s = ((Expr *)e->args.items[0])->str;
         if (!date_parse(s, strlen(s), &v.d))
@@ -263,6 +260,14 @@ static Value scalar_call(Eval *ev, Expr *e, int32_t row)
     }
     for (int i = 0; i < n; i++)
         a[i] = eval_expr(ev, e->args.items[i], row);
+    return eval_call_values(ev, e, row, a);
+}
+
+/* A built-in applied to argument values already evaluated. */
+Value eval_call_values(Eval *ev, Expr *e, int32_t row, const Value *a)
+{
+    FuncId fn = e->bound->fn;
+    int n = e->args.n;
     if (fn == FN_COALESCE) return a[0].null ? a[1] : a[0];
     for (int i = 0; i < n; i++)
         if (a[i].null) return a[i];
@@ -304,7 +309,7 @@ static Value scalar_call(Eval *ev, Expr *e, int32_t row)
     }
 }
 
-static Value binary(Eval *ev, Expr *e, int32_t row, Value a, Value b)
+Value eval_binary(Eval *ev, Expr *e, int32_t row, Value a, Value b)
 {
     Value v = {0};
     if (e->op == OP_AND || e->op == OP_OR) {
@@ -324,16 +329,33 @@ static Value binary(Eval *ev, Expr *e, int32_t row, Value a, Value b)
     return compare(e->op, t, a, b);
 }
 
+/* `column == "literal"` over the row being loaded is most of an event
+** table's filters; compare the interned ids without the general path. */
+bool eval_fast_text_eq(Eval *ev, const Expr *e, Value *out)
+{
+    const Bound *l = e->a->bound, *r = e->b->bound;
+    if (l->kind != B_COL || l->npath != 1 || r->kind != B_LIT || l->type.base != T_TEXT)
+        return false;
+    const Column *c = l->path[0];
+    if (!ev->rowvals || c->table != ev->row_table) return false;
+    const Value *x = &ev->rowvals[c->index];
+    out->null = x->null;
+    out->b = (x->t == r->lit.t) == (e->op == OP_EQ);
+    return true;
+}
+
 Value eval_expr(Eval *ev, Expr *e, int32_t row)
 {
     const Bound *b = e->bound;
     Value v = {0};
+    if (e->kind == E_BINARY && (e->op == OP_EQ || e->op == OP_NE) && eval_fast_text_eq(ev, e, &v))
+        return v;
     switch (b->kind) {
     case B_LIT: return b->lit;
     case B_PARAM: return b->param->value;
     case B_VALUE: return value_get(ev, b->val, row);
-    case B_COL: return path_get(ev, b, row, b->npath);
-    case B_RELAGG: return rel_agg(ev, e, row);
+    case B_COL: return eval_path(ev, b, row, b->npath);
+    case B_RELAGG: return eval_relagg(ev, e, row);
     case B_GROUPAGG: return group_agg(ev, e, row);
     case B_LISTAGG: return list_agg(ev, e, row);
     case B_ARG: return v;
@@ -353,9 +375,9 @@ Value eval_expr(Eval *ev, Expr *e, int32_t row)
         if (e->op == OP_AND || e->op == OP_OR) {
             Value a = eval_expr(ev, e->a, row);
             if (!a.null && (e->op == OP_AND ? !a.b : a.b)) return a;
-            return binary(ev, e, row, a, eval_expr(ev, e->b, row));
+            return eval_binary(ev, e, row, a, eval_expr(ev, e->b, row));
         }
-        return binary(ev, e, row, eval_expr(ev, e->a, row), eval_expr(ev, e->b, row));
+        return eval_binary(ev, e, row, eval_expr(ev, e->a, row), eval_expr(ev, e->b, row));
     case E_IF:
         return eval_cond(ev, e->a, row, "the condition of 'if'") ? eval_expr(ev, e->b, row)
                                                                  : eval_expr(ev, e->c, row);

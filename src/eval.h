@@ -14,9 +14,12 @@
 typedef struct Eval {
     Model *m;
     Diags *d;
-    jmp_buf *on_error; /* runtime errors longjmp here after a diagnostic */
-    Table *row_table;  /* row context: the table loading */
-    Value *rowvals;    /* its current row, by column index */
+    jmp_buf *on_error;         /* runtime errors longjmp here after a diagnostic */
+    Table *row_table;          /* row context: the table loading */
+    Value *rowvals;            /* its current row, by column index */
+    Value *rowbuf;             /* a batch of parsed rows, row-major, row_ncols each */
+    const uint32_t *buf_lines; /* CSV line of each buffered row */
+    int row_ncols;
     const char *row_path;
     uint32_t row_line;
     int32_t nrows;              /* rows of the assessed table */
@@ -26,6 +29,20 @@ typedef struct Eval {
 } Eval;
 
 Value eval_expr(Eval *ev, Expr *e, int32_t row);
+/* Pieces of eval_expr shared with the batch evaluator (vec.c). */
+Value eval_path(Eval *ev, const Bound *b, int32_t row, int n);
+Value eval_binary(Eval *ev, Expr *e, int32_t row, Value a, Value b);
+bool eval_fast_text_eq(Eval *ev, const Expr *e, Value *out);
+Value eval_relagg(Eval *ev, Expr *e, int32_t row);
+Value eval_call_values(Eval *ev, Expr *e, int32_t row, const Value *args);
+
+/* Batch evaluation (vec.c): e for n rows at once, into out[0..n). rows are
+** assessed-table rows, or, while a table loads (rowbuf set), indexes into
+** the buffer of parsed rows. Rows whose `active` byte is 0 (when active is
+** not NULL) get an absent value and never raise a runtime error, which is
+** how `if` and `and`/`or` keep their short-circuit meaning. */
+#define EVAL_BATCH 256
+void eval_vec(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Value *out);
 bool eval_cond(Eval *ev, Expr *e, int32_t row, const char *what);
 Value column_get(const Column *c, int32_t row);
 void eval_fail(Eval *ev, const Expr *e, int32_t row, const char *fmt, ...)

@@ -20,7 +20,6 @@ typedef struct Loader {
     const char *path;
     int *field_col; /* CSV field -> column index, -1 unused */
     int nfields;
-    Value *vals;
     size_t errors_before;
 } Loader;
 
@@ -35,6 +34,10 @@ static void cell_error(Loader *L, size_t field, const char *fmt, const char *a, 
 
 static bool parse_bool(const char *s, bool *out)
 {
+    if (s[0] == '0' || s[0] == '1') {
+        *out = s[0] == '1';
+        return s[1] == 0;
+    }
     static const char *const yes[] = {"true", "1", "是", "TRUE", "True", "yes"};
     static const char *const no[] = {"false", "0", "否", "FALSE", "False", "no"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
@@ -75,8 +78,9 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         return true;
     case COL_ENUM:
         for (int i = 0; i < c->type.enum_vals->n; i++) {
-            const char *ok = c->type.enum_vals->items[i];
-            if (ok[0] == f->ptr[0] && strcmp(ok, f->ptr) == 0) {
+            size_t len;
+            const char *ok = intern_str(&m->strings, c->enum_ids[i], &len);
+            if (len == f->len && memcmp(ok, f->ptr, len) == 0) {
                 v->t = c->enum_ids[i];
                 return true;
             }
@@ -262,31 +266,63 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
     return true;
 }
 
-static void fold_aggs(Loader *L)
+/* Folds a batch of parsed rows into the aggregates this table feeds: each
+** filter and argument is evaluated for the whole batch at once. */
+static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
 {
     Eval *ev = L->ev;
     Table *t = L->t;
-    for (int i = 0; i < t->naggs; i++) {
-        RelAgg *ag = t->aggs[i];
-        Value p = L->vals[ag->via->index];
-        if (p.null) continue;
-        if (ag->where && !eval_cond(ev, ag->where, -1, "the filter")) continue;
-        int32_t parent = p.d;
-        if (ag->func == AGG_COUNT) {
-            ag->n[parent]++;
-            continue;
+    int32_t rows[EVAL_BATCH];
+    uint8_t act[EVAL_BATCH];
+    Value w[EVAL_BATCH], x[EVAL_BATCH];
+    size_t stride = (size_t)t->ncols;
+    for (int i = 0; i < k; i++)
+        rows[i] = i;
+    ev->rowbuf = buf;
+    ev->buf_lines = lines;
+    ev->row_ncols = t->ncols;
+    for (int a = 0; a < t->naggs; a++) {
+        RelAgg *ag = t->aggs[a];
+        size_t via = (size_t)ag->via->index;
+        for (int i = 0; i < k; i++)
+            act[i] = !buf[(size_t)i * stride + via].null;
+        if (ag->where) {
+            eval_vec(ev, ag->where, rows, k, act, w);
+            for (int i = 0; i < k; i++) {
+                if (!act[i]) continue;
+                if (w[i].null) {
+                    ev->rowvals = buf + (size_t)i * stride;
+                    ev->row_line = lines[i];
+                    eval_fail(ev, ag->where, -1,
+                              "the filter is empty (it uses a value that is absent)");
+                }
+                act[i] = w[i].b;
+            }
         }
-        Value x = eval_expr(ev, ag->arg, -1);
-        if (x.null) continue;
-        bool first = ag->n[parent]++ == 0;
-        if (ag->func == AGG_SUM || ag->func == AGG_AVG) {
-            if (dec_add(ag->acc[parent], x.n, &ag->acc[parent]) != DEC_OK)
-                eval_fail(ev, ag->origin, -1, "arithmetic overflow");
-        } else if (first || (ag->func == AGG_MIN ? dec_cmp(x.n, ag->acc[parent]) < 0
-                                                 : dec_cmp(x.n, ag->acc[parent]) > 0)) {
-            ag->acc[parent] = x.n;
+        if (ag->arg) eval_vec(ev, ag->arg, rows, k, act, x);
+        for (int i = 0; i < k; i++) {
+            if (!act[i]) continue;
+            int32_t parent = buf[(size_t)i * stride + via].d;
+            if (ag->func == AGG_COUNT) {
+                ag->n[parent]++;
+                continue;
+            }
+            if (x[i].null) continue;
+            bool first = ag->n[parent]++ == 0;
+            if (ag->func == AGG_SUM || ag->func == AGG_AVG) {
+                if (dec_add(ag->acc[parent], x[i].n, &ag->acc[parent]) != DEC_OK) {
+                    ev->rowvals = buf + (size_t)i * stride;
+                    ev->row_line = lines[i];
+                    eval_fail(ev, ag->origin, -1, "arithmetic overflow");
+                }
+            } else if (first || (ag->func == AGG_MIN ? dec_cmp(x[i].n, ag->acc[parent]) < 0
+                                                     : dec_cmp(x[i].n, ag->acc[parent]) > 0)) {
+                ag->acc[parent] = x[i].n;
+            }
         }
     }
+    ev->rowbuf = NULL;
+    ev->rowvals = NULL;
 }
 
 static bool load_rows(Loader *L)
@@ -299,6 +335,9 @@ static bool load_rows(Loader *L)
     int r;
     bool ok = true;
     int32_t row = 0;
+    int k = 0; /* rows in the batch buffer */
+    Value *buf = arena_alloc(ev->m->arena, sizeof(Value) * (size_t)t->ncols * EVAL_BATCH);
+    uint32_t lines[EVAL_BATCH];
     while ((r = csv_next(L->csv, &f, &n, &err)) > 0) {
         if (n != (size_t)L->nfields) {
             diag_pos(ev->d, DIAG_ERROR, L->path, csv_record_line(L->csv), 0,
@@ -307,14 +346,15 @@ static bool load_rows(Loader *L)
             if (diags_too_many(ev->d)) return false;
             continue;
         }
+        Value *vals = buf + (size_t)k * (size_t)t->ncols;
         bool row_ok = true;
         for (size_t i = 0; i < n; i++) {
             int c = L->field_col[i];
-            if (!parse_cell(L, t->cols[c], &f[i], i, &L->vals[c])) row_ok = false;
+            if (!parse_cell(L, t->cols[c], &f[i], i, &vals[c])) row_ok = false;
         }
         if (row_ok && !t->streamed) {
-            uint32_t id = L->vals[t->key_col].t;
-            if (L->vals[t->key_col].null ||
+            uint32_t id = vals[t->key_col].t;
+            if (vals[t->key_col].null ||
                 !index_key(L, row, id, (size_t)t->cols[t->key_col]->csv_pos))
                 row_ok = false;
         }
@@ -324,20 +364,24 @@ static bool load_rows(Loader *L)
             continue;
         }
         if (!ok) continue; /* after an error, only look for more errors */
-        ev->row_line = csv_record_line(L->csv);
-        fold_aggs(L);
+        lines[k] = csv_record_line(L->csv);
         if (!t->streamed) {
             grow_columns(t, row + 1);
-            store_row(t, row, L->vals);
-            t->key_text[row] = L->vals[t->key_col].t;
-            t->key_line[row] = ev->row_line;
+            store_row(t, row, vals);
+            t->key_text[row] = vals[t->key_col].t;
+            t->key_line[row] = lines[k];
         }
         row++;
+        if (++k == EVAL_BATCH) {
+            fold_batch(L, buf, lines, k);
+            k = 0;
+        }
     }
     if (r < 0) {
         diag_pos(ev->d, DIAG_ERROR, L->path, err.line, err.col, "%s", err.msg);
         return false;
     }
+    if (ok && k) fold_batch(L, buf, lines, k);
     t->nrows = t->streamed ? 0 : row;
     return ok;
 }
@@ -349,7 +393,7 @@ static bool load_table(Eval *ev, Table *t, const char *dir)
     t->path = arena_alloc(m->arena, plen);
     snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
     CsvError err;
-    Loader L = {ev, t, NULL, t->path, NULL, 0, NULL, ev->d->nerrors};
+    Loader L = {ev, t, NULL, t->path, NULL, 0, ev->d->nerrors};
     L.csv = csv_open(t->path, &err);
     if (!L.csv) {
         diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
@@ -368,9 +412,7 @@ static bool load_table(Eval *ev, Table *t, const char *dir)
         aggs[t->naggs++] = ag;
         t->aggs = aggs;
     }
-    L.vals = arena_alloc(m->arena, sizeof(Value) * (size_t)t->ncols);
     ev->row_table = t;
-    ev->rowvals = L.vals;
     ev->row_path = t->path;
     bool ok = read_header(&L) && load_rows(&L);
     ev->row_table = NULL;

@@ -5,6 +5,7 @@
 #include "kaoping.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,11 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* A run allocates and frees many columns of a few megabytes. Keeping freed
+    ** memory in the heap, instead of returning it to the kernel and faulting
+    ** fresh zeroed pages in again, saves a third of the time at 10^6 persons. */
+    mallopt(M_MMAP_THRESHOLD, 512 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
     if (argc < 2) {
         fputs(usage_main, stderr);
         return 2;
