@@ -72,6 +72,7 @@ unit: $(TEST_BIN)
 
 golden: $(B)/kaoping
 	tests/run_golden.sh $(B)/kaoping
+	tests/cli_test.sh $(B)/kaoping
 
 test-san:
 	@$(MAKE) --no-print-directory SAN=1 unit golden

@@ -61,7 +61,7 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
 %token GRADES "'grades'" WITHIN "'within'" QUOTA "'quota'" REQUIRE "'require'"
 %token OVERRIDE "'override'" ASC "'asc'" DESC "'desc'" AND "'and'" OR "'or'"
 %token NOT "'not'" IN "'in'" IF "'if'" THEN "'then'" WHERE "'where'" ENUM "'enum'"
-%token DEF "'def'"
+%token DEF "'def'" OUTPUT "'output'"
 %token ARROW "'->'" FATARROW "'=>'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
 %token <str> ID "name" STRING "string"
 %token <num> NUMBER "number"
@@ -104,7 +104,7 @@ decls
     : %empty
     | decls decl                     { if ($2) { $2->src = ctx->src; ptrvec_push(A, &ctx->prog->decls, $2); } }
     | decls ';'
-    | decls error                    { yyerrok; }
+    | decls error
     ;
 
 decl
@@ -126,6 +126,7 @@ decl
                                        $$->cond = $3; $$->expr = $5; }
     | veto_decl
     | grades_decl
+    | OUTPUT args                    { $$ = ast_decl(A, D_OUTPUT, @$); $$->keys = $2; }
     | DEF ID '(' args ')' '=' expr   { $$ = ast_decl(A, D_FUNC, @$); $$->name = $2; $$->name_span = @2;
                                        $$->keys = $4; $$->expr = $7; }
     ;
@@ -154,7 +155,7 @@ columns
     : %empty                         { $$ = (PtrVec){0}; }
     | columns column                 { $$ = $1; for (int i = 0; i < $2.n; i++) ptrvec_push(A, &$$, $2.items[i]); }
     | columns ';'                    { $$ = $1; }
-    | columns error                  { $$ = $1; yyerrok; }
+    | columns error                  { $$ = $1; }
     ;
 
 column
@@ -229,7 +230,7 @@ ind_items
     | ind_items branch               { $$ = $1; Indicator *w = ARENA_NEW(A, Indicator);
                                        ptrvec_push(A, &w->branches, $2); ptrvec_push(A, &$$, w); }
     | ind_items ';'                  { $$ = $1; }
-    | ind_items error                { $$ = $1; yyerrok; }
+    | ind_items error                { $$ = $1; }
     ;
 
 branch
@@ -294,7 +295,7 @@ grade_rules
                                        g->span = @3; g->when = ast_expr(A, E_NAME, @3); g->when->name = $3;
                                        ptrvec_push(A, &$$, g); }
     | grade_rules ';'                { $$ = $1; }
-    | grade_rules error              { $$ = $1; yyerrok; }
+    | grade_rules error              { $$ = $1; }
     ;
 
 grade_rule

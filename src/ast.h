@@ -128,7 +128,8 @@ typedef enum {
     D_ADJUST,
     D_VETO,
     D_GRADES,
-    D_FUNC
+    D_FUNC,
+    D_OUTPUT
 } DeclKind;
 
 typedef struct Decl {

@@ -159,8 +159,16 @@ static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision
             if (rule->quota && remaining[gi][g] <= 0) continue;
             chosen = gi;
         }
-        if (chosen < 0)
-            eval_fail(ev, NULL, row, "no grade applies (the last grade should have no condition)");
+        if (chosen < 0) {
+            Decl *gd = m->grades_decl;
+            Expr at = {.src = gd->src, .span = {gd->span.start, gd->span.start + 1}};
+            char total[DEC_FMT_MAX];
+            dec_format(value_get(ev, m->v_total, row).n, total);
+            eval_fail(
+                ev, &at, row,
+                "no grade applies to this person (total %s); give the last grade no condition",
+                total);
+        }
         if (m->grades[chosen].rule->quota) remaining[chosen][g]--;
         vg->text[row] = m->grades[chosen].text_id;
     }
@@ -203,7 +211,7 @@ void grade_compute(Eval *ev)
     for (int32_t row = 0; m->override_col && row < n; row++) {
         if (vg->text[row] != INTERN_NONE) continue;
         int gi = override_grade(ev, row);
-        if (gi < 0) continue;
+        if (gi < 0 || gi < dec[row].cap) continue; /* a veto's cap outranks an override */
         vg->text[row] = m->grades[gi].text_id;
         int32_t g = gid ? gid[row] : 0;
         if (remaining[gi] && --remaining[gi][g] < 0)

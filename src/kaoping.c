@@ -26,6 +26,7 @@ struct KpScheme {
     Arena arena;
     Model *m;
     PtrVec sources; /* Source *, freed with the scheme */
+    PtrVec loaded;  /* canonical paths of the files loaded */
     Eval ev;
     bool ran;
 };
@@ -49,17 +50,39 @@ static char *import_path(Arena *a, const Source *from, const char *name)
     return arena_printf(a, "%.*s%s%s", (int)dirlen, from->path, name, has_ext ? "" : ".kp");
 }
 
+/* The same file reached by two relative paths ("lib", "sub/../lib") is one
+** module: compare canonical paths, and remember each one loaded. */
 static bool already_loaded(KpScheme *s, const char *path)
 {
-    for (int i = 0; i < s->sources.n; i++)
-        if (strcmp(((Source *)s->sources.items[i])->path, path) == 0) return true;
+    char *canon = realpath(path, NULL);
+    const char *key = canon ? canon : path;
+    for (int i = 0; i < s->loaded.n; i++)
+        if (strcmp(s->loaded.items[i], key) == 0) {
+            free(canon);
+            return true;
+        }
+    ptrvec_push(&s->arena, &s->loaded, arena_strdup(&s->arena, key));
+    free(canon);
     return false;
 }
 
 /* Parses src and, depth first, everything it imports. */
+static bool valid_utf8(const Source *src, Diags *d)
+{
+    size_t bad = utf8_invalid_at(src->text, src->len);
+    if (bad == (size_t)-1) return true;
+    uint32_t line, col;
+    source_linecol(src, (uint32_t)bad, &line, &col);
+    diag_pos(d, DIAG_ERROR, src->path, line, col,
+             "invalid UTF-8 byte 0x%02x (save the file as UTF-8, not GBK)",
+             (unsigned char)src->text[bad]);
+    return false;
+}
+
 static void load_program(KpScheme *s, Source *src, PtrVec *programs, Diags *d)
 {
     ptrvec_push(&s->arena, &s->sources, src);
+    if (!valid_utf8(src, d)) return;
     Program *p = parse_program(&s->arena, src, d);
     ast_set_source(p);
     ptrvec_push(&s->arena, programs, p);
@@ -98,17 +121,9 @@ KpScheme *kp_compile(const char *path, Diags *d)
         diag_pos(d, DIAG_ERROR, path, 0, 0, "cannot read the scheme: %s", err);
         return NULL;
     }
-    size_t bad = utf8_invalid_at(src->text, src->len);
-    if (bad != (size_t)-1) {
-        uint32_t line, col;
-        source_linecol(src, (uint32_t)bad, &line, &col);
-        diag_pos(d, DIAG_ERROR, path, line, col, "invalid UTF-8 byte 0x%02x",
-                 (unsigned char)src->text[bad]);
-        source_free(src);
-        return NULL;
-    }
     KpScheme *s = xcalloc(1, sizeof *s);
     arena_init(&s->arena);
+    already_loaded(s, path);
     PtrVec programs = {0};
     load_program(s, src, &programs, d);
     if (d->nerrors) {

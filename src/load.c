@@ -32,6 +32,12 @@ static void cell_error(Loader *L, size_t field, const char *fmt, const char *a, 
     diag_pos(L->ev->d, DIAG_ERROR, L->path, line, col, "%s", msg);
 }
 
+/* Excel's plain "CSV" export on Chinese Windows writes GBK. */
+static const char *utf8_hint(const char *msg)
+{
+    return strncmp(msg, "invalid UTF-8", 13) == 0 ? " (save the file as UTF-8, not GBK)" : "";
+}
+
 static bool parse_bool(const char *s, bool *out)
 {
     if (s[0] == '0' || s[0] == '1') {
@@ -148,7 +154,8 @@ static bool read_header(Loader *L)
     CsvError err;
     int r = csv_next(L->csv, &f, &n, &err);
     if (r < 0) {
-        diag_pos(L->ev->d, DIAG_ERROR, L->path, err.line, err.col, "%s", err.msg);
+        diag_pos(L->ev->d, DIAG_ERROR, L->path, err.line, err.col, "%s%s", err.msg,
+                 utf8_hint(err.msg));
         return false;
     }
     if (r == 0) {
@@ -378,7 +385,8 @@ static bool load_rows(Loader *L)
         }
     }
     if (r < 0) {
-        diag_pos(ev->d, DIAG_ERROR, L->path, err.line, err.col, "%s", err.msg);
+        diag_pos(ev->d, DIAG_ERROR, L->path, err.line, err.col, "%s%s", err.msg,
+                 utf8_hint(err.msg));
         return false;
     }
     if (ok && k) fold_batch(L, buf, lines, k);

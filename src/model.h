@@ -139,6 +139,7 @@ typedef struct ValueDef {
     int state; /* resolver: 0 new, 1 visiting, 2 done */
     bool computed;
     bool released;   /* storage freed: every reader is computed */
+    bool shown;      /* listed in `output`: kept for the results */
     int readers;     /* values that read this one and are not computed yet */
     PtrVec deps;     /* ValueDef * this value reads */
     uint8_t *choice; /* indicator with variants: branch taken per row */
@@ -207,6 +208,7 @@ typedef struct Model {
     PtrVec relaggs;                     /* RelAgg * */
     PtrVec top_indicators;              /* Indicator * */
     PtrVec bonuses, penalties, adjusts; /* ValueDef * */
+    PtrVec outputs;                     /* ValueDef * of lets listed in `output` */
     Expr *bonus_cap, *penalty_cap;
     Veto **vetoes;
     int nvetoes;
@@ -216,8 +218,9 @@ typedef struct Model {
     Group *grade_group; /* NULL: everyone in one pool */
     Column *override_col;
     ValueDef *v_score, *v_bonus_total, *v_penalty_total, *v_total, *v_grade, *v_rank;
-    struct Sym *symbols; /* resolver's name table (uthash) */
-    PtrVec group_aggs;   /* GroupAgg * */
+    ValueDef *v_total_base; /* score + bonus - penalty, before adjustments */
+    struct Sym *symbols;    /* resolver's name table (uthash) */
+    PtrVec group_aggs;      /* GroupAgg * */
     /* results of grading, per assessed row */
     uint64_t *vetoes_fired; /* bit i: veto i fired (at most 64 vetoes) */
     uint8_t *eligible;      /* per row x grade: 0 no, 1 yes, 2 no require */

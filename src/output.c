@@ -207,6 +207,7 @@ static void json_row(Out *o, int32_t row, bool last)
     json_section(o, "indicators", VAL_INDICATOR, row);
     json_section(o, "bonus", VAL_BONUS, row);
     json_section(o, "penalty", VAL_PENALTY, row);
+    if (m->outputs.n) json_section(o, "values", VAL_LET, row);
     ValueDef *tot[] = {m->v_score, m->v_bonus_total, m->v_penalty_total, m->v_total};
     const char *names[] = {"score", "bonus_total", "penalty_total", "total"};
     for (int i = 0; i < 4; i++) {
@@ -241,6 +242,8 @@ bool output_write(Eval *ev, FILE *f, OutFormat fmt)
         ptrvec_push(m->arena, &o.cols, m->bonuses.items[i]);
     for (int i = 0; i < m->penalties.n; i++)
         ptrvec_push(m->arena, &o.cols, m->penalties.items[i]);
+    for (int i = 0; i < m->outputs.n; i++)
+        ptrvec_push(m->arena, &o.cols, m->outputs.items[i]);
     if (fmt == OUT_CSV) {
         ValueDef *tot[] = {m->v_score, m->v_bonus_total, m->v_penalty_total, m->v_total};
         for (int i = 0; i < 4; i++)

@@ -597,6 +597,36 @@ static void resolve_veto(Resolver *r, Decl *d)
     m->vetoes = vs;
 }
 
+/* `output a, b`: lets shown in the results beside the indicators. */
+static void resolve_output(Resolver *r, Decl *d)
+{
+    for (int i = 0; i < d->keys.n; i++) {
+        Expr *e = d->keys.items[i];
+        Sym *s = e->kind == E_NAME ? sym_find(r, e->name) : NULL;
+        if (e->kind != E_NAME) {
+            RERR(r, e->span, "'output' lists names of values");
+            continue;
+        }
+        if (!s || s->kind != SYM_VALUE || ((ValueDef *)s->ptr)->kind != VAL_LET) {
+            RERR(r, e->span, "'%s' is not a value declared with 'let'%s", e->name,
+                 s && s->kind == SYM_VALUE ? " (indicators, items and totals are always shown)"
+                                           : "");
+            continue;
+        }
+        ValueDef *v = s->ptr;
+        for (int k = 0; k < r->m->outputs.n; k++)
+            if (r->m->outputs.items[k] == v) {
+                RERR(r, e->span, "'%s' is already listed in 'output'", e->name);
+                v = NULL;
+                break;
+            }
+        if (!v) continue;
+        s->used = true;
+        v->shown = true;
+        ptrvec_push(r->arena, &r->m->outputs, v);
+    }
+}
+
 /* ---- dependency order ---- */
 
 static bool visit(Resolver *r, ValueDef *v, PtrVec *stack)
@@ -610,9 +640,13 @@ static bool visit(Resolver *r, ValueDef *v, PtrVec *stack)
         for (int i = from; i < stack->n; i++)
             path = arena_printf(r->arena, "%s%s -> ", path, ((ValueDef *)stack->items[i])->name);
         path = arena_printf(r->arena, "%s%s", path, v->name);
-        Span sp = v->ind ? v->ind->name_span : v->decl ? v->decl->name_span : (Span){0, 0};
+        /* Point at a value the scheme declares, not at a built-in such as total. */
+        ValueDef *at = v;
+        for (int i = from; i < stack->n && !at->decl; i++)
+            at = stack->items[i];
+        Span sp = at->ind ? at->ind->name_span : at->decl ? at->decl->name_span : (Span){0, 0};
         const Source *saved = r->src;
-        if (v->decl) r->src = v->decl->src;
+        if (at->decl) r->src = at->decl->src;
         RERR(r, sp, "values depend on each other in a cycle: %s", path);
         r->src = saved;
         return false;
@@ -736,7 +770,8 @@ static void declare_decl(Resolver *r, Decl *d)
     case D_FUNC: declare(r, d->name, d->name_span, SYM_FUNC, d); break;
     case D_GRADES: declare_grades(r, d); break;
     case D_IMPORT:
-    case D_VETO: break;
+    case D_VETO:
+    case D_OUTPUT: break;
     }
 }
 
@@ -771,7 +806,7 @@ static void resolve_values(Resolver *r)
     if (m->penalty_cap)
         expect_type(r, m->penalty_cap, resolve_expr(r, m->penalty_cap, &pc), T_NUM, "a cap");
     /* Each adjustment is a stage of the total; `total` inside it is the stage before. */
-    ValueDef *prev = m->v_total;
+    ValueDef *prev = m->v_total_base;
     for (int i = 0; i < m->adjusts.n; i++) {
         ValueDef *v = m->adjusts.items[i];
         r->src = v->decl->src;
@@ -782,13 +817,19 @@ static void resolve_values(Resolver *r)
         v->prev_total = prev->id;
         prev = v;
     }
-    if (prev != m->v_total) {
-        /* Readers of `total` see the last stage. */
-        Sym *s = sym_find(r, "total");
-        s->ptr = prev;
-        sym_find(r, "总分")->ptr = prev;
-        m->v_total = prev;
-    }
+}
+
+/* Readers of `total` (outside the adjustments themselves) see the last
+** adjustment stage; decided before any formula is resolved. */
+static void alias_total(Resolver *r)
+{
+    Model *m = r->m;
+    m->v_total_base = m->v_total;
+    if (!m->adjusts.n) return;
+    ValueDef *last = m->adjusts.items[m->adjusts.n - 1];
+    sym_find(r, "total")->ptr = last;
+    sym_find(r, "总分")->ptr = last;
+    m->v_total = last;
 }
 
 static void resolve_groups(Resolver *r)
@@ -890,6 +931,7 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
             declare_decl(&r, prog->decls.items[i]);
     }
     size_t errors_before = d->nerrors;
+    alias_total(&r);
     resolve_refs(&r);
     order_tables(&r);
     for (int i = 0; i < m->nparams; i++) {
@@ -906,6 +948,7 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
                 Decl *dd = prog->decls.items[i];
                 r.src = dd->src;
                 if (dd->kind == D_VETO) resolve_veto(&r, dd);
+                if (dd->kind == D_OUTPUT) resolve_output(&r, dd);
             }
         }
         resolve_grades(&r);

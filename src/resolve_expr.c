@@ -154,7 +154,7 @@ static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
     if (ctx->func) {
         for (int i = 0; i < ctx->func->keys.n; i++) {
             Expr *p = ctx->func->keys.items[i];
-            if (strcmp(p->name, name) == 0) {
+            if (p->kind == E_NAME && strcmp(p->name, name) == 0) {
                 bind(r, e, B_ARG, T_ERR);
                 return T_ERR;
             }
@@ -203,6 +203,17 @@ static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
     }
     if (s && s->kind == SYM_GRADE) {
         RERR(r, e->span, "'%s' is a grade; compare grades as text: grade == \"%s\"", name, name);
+        return T_ERR;
+    }
+    if (ctx->func) {
+        RERR(
+            r, e->span,
+            "'%s' is neither a parameter of function '%s' nor a param (a function sees only those)",
+            name, ctx->func->name);
+        return T_ERR;
+    }
+    if (!t && table_column(r->m->assessed, name)) {
+        RERR(r, e->span, "'%s' is a column; only params and literals can be used here", name);
         return T_ERR;
     }
     unknown_name(r, e, name, t, t ? "name" : "param");
@@ -472,7 +483,9 @@ static Expr *clone_subst(Resolver *r, Expr *e, Decl *f, PtrVec *args)
     if (!e) return NULL;
     if (e->kind == E_NAME)
         for (int i = 0; i < f->keys.n; i++)
-            if (strcmp(((Expr *)f->keys.items[i])->name, e->name) == 0) return args->items[i];
+            if (((Expr *)f->keys.items[i])->kind == E_NAME &&
+                strcmp(((Expr *)f->keys.items[i])->name, e->name) == 0)
+                return args->items[i];
     Expr *c = ARENA_NEW(r->arena, Expr);
     *c = *e;
     c->bound = NULL;
@@ -627,6 +640,8 @@ static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx)
                 bind(r, e, B_LISTAGG, res)->fn = fn;
                 return res;
             }
+            /* A function's parameter has no type until the call site; do not guess. */
+            if (t.base == T_ERROR) return T_ERR;
             if (fn != FN_MIN && fn != FN_MAX) {
                 if (t.base != T_ERROR)
                     RERR(r, a0->span,
@@ -689,6 +704,8 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
         Bound *b = bind(r, e, B_RELAGG, res);
         b->agg = ag;
         b->npath = c->npath;
+        for (int i = 0; i < c->npath; i++)
+            c->path[i]->used = true; /* read at run time */
         b->path = ARENA_ARR(r->arena, Column *, c->npath + 1);
         memcpy(b->path, c->path, sizeof(Column *) * (size_t)c->npath);
         return res;

@@ -74,7 +74,8 @@ const char *suggest_closest(const char *name, const char *const *cands, size_t n
     uint32_t *a = name ? to_units(name, &an) : NULL;
     if (!a) return NULL;
     size_t *row = malloc((an + 1) * sizeof *row);
-    size_t limit = an / 3 > 1 ? an / 3 : 1;
+    /* A one-letter name is never "close" to another one-letter name. */
+    size_t limit = an / 3 > 1 ? an / 3 : an > 1 ? 1 : 0;
     const char *best = NULL;
     size_t bestd = limit + 1; /* strictly smaller wins, so ties keep the first */
     for (size_t i = 0; row && i < n; i++) {
