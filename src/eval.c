@@ -214,13 +214,14 @@ Value eval_relagg(Eval *ev, Expr *e, int32_t row)
     }
     RelAgg *ag = b->agg;
     int64_t n = ag->n[parent];
+    Dec acc = n && ag->func != AGG_COUNT ? numcol_get(&ag->acc, parent) : 0;
     switch (ag->func) {
     case AGG_COUNT: return num(dec_from_int(n));
-    case AGG_SUM: return num(ag->acc[parent]);
+    case AGG_SUM: return num(acc);
     case AGG_AVG:
         if (!n) return num(DEC_NULL);
-        return num(arith(ev, e, row, OP_DIV, ag->acc[parent], dec_from_int(n)));
-    default: return num(n ? ag->acc[parent] : DEC_NULL);
+        return num(arith(ev, e, row, OP_DIV, acc, dec_from_int(n)));
+    default: return num(n ? acc : DEC_NULL);
     }
 }
 

@@ -166,6 +166,8 @@ void kp_free(KpScheme *s)
     if (s->m) {
         for (int i = 0; i < s->m->nvalues; i++)
             numcol_free(&s->m->values[i]->num);
+        for (int i = 0; i < s->m->relaggs.n; i++)
+            numcol_free(&((RelAgg *)s->m->relaggs.items[i])->acc);
         free_tables(s->m);
         resolve_free(s->m);
     }

@@ -316,16 +316,18 @@ static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
             }
             if (x[i].null) continue;
             bool first = ag->n[parent]++ == 0;
-            if (ag->func == AGG_SUM || ag->func == AGG_AVG) {
-                if (dec_add(ag->acc[parent], x[i].n, &ag->acc[parent]) != DEC_OK) {
+            Dec cur = first ? x[i].n : numcol_get(&ag->acc, parent);
+            if (!first && (ag->func == AGG_SUM || ag->func == AGG_AVG)) {
+                if (dec_add(cur, x[i].n, &cur) != DEC_OK) {
                     ev->rowvals = buf + (size_t)i * stride;
                     ev->row_line = lines[i];
                     eval_fail(ev, ag->origin, -1, "arithmetic overflow");
                 }
-            } else if (first || (ag->func == AGG_MIN ? dec_cmp(x[i].n, ag->acc[parent]) < 0
-                                                     : dec_cmp(x[i].n, ag->acc[parent]) > 0)) {
-                ag->acc[parent] = x[i].n;
+            } else if (!first && (ag->func == AGG_MIN ? dec_cmp(x[i].n, cur) < 0
+                                                      : dec_cmp(x[i].n, cur) > 0)) {
+                cur = x[i].n;
             }
+            numcol_set(&ag->acc, parent, cur);
         }
     }
     ev->rowbuf = NULL;
@@ -413,8 +415,8 @@ static bool load_table(Eval *ev, Table *t, const char *dir)
         RelAgg *ag = m->relaggs.items[i];
         if (ag->child != t) continue;
         size_t n = (size_t)(ag->parent->nrows ? ag->parent->nrows : 1);
-        ag->acc = ev_alloc(ev, n * sizeof(Dec));
-        ag->n = ev_alloc(ev, n * sizeof(int64_t));
+        if (ag->func != AGG_COUNT) numcol_reserve(&ag->acc, (int32_t)n);
+        ag->n = ev_alloc(ev, n * sizeof(uint32_t));
         RelAgg **aggs = arena_alloc(m->arena, sizeof(RelAgg *) * (size_t)(t->naggs + 1));
         if (t->naggs) memcpy(aggs, t->aggs, sizeof(RelAgg *) * (size_t)t->naggs);
         aggs[t->naggs++] = ag;

@@ -1,0 +1,70 @@
+/*
+** test_numcol.c — compact decimal columns: each tier holds its values
+** exactly, and widening keeps every value already stored.
+*/
+#include <criterion/criterion.h>
+
+#include "numcol.h"
+
+static Dec d(const char *s)
+{
+    Dec v;
+    cr_assert_eq(dec_parse(s, strlen(s), false, &v), DEC_OK);
+    return v;
+}
+
+Test(numcol, new_rows_are_absent)
+{
+    NumCol c = {0};
+    numcol_reserve(&c, 3);
+    for (int i = 0; i < 3; i++)
+        cr_expect(numcol_get(&c, i) == DEC_NULL);
+    numcol_free(&c);
+}
+
+Test(numcol, four_decimal_places_stay_small)
+{
+    NumCol c = {0};
+    numcol_reserve(&c, 4);
+    numcol_set(&c, 0, d("88.56"));
+    numcol_set(&c, 1, d("-214748.3647"));
+    numcol_set(&c, 2, DEC_NULL);
+    numcol_set(&c, 3, d("0.0001"));
+    cr_expect_not_null(c.small);
+    cr_expect(numcol_get(&c, 0) == d("88.56"));
+    cr_expect(numcol_get(&c, 1) == d("-214748.3647"));
+    cr_expect(numcol_get(&c, 2) == DEC_NULL);
+    cr_expect(numcol_get(&c, 3) == d("0.0001"));
+    numcol_free(&c);
+}
+
+Test(numcol, a_fifth_decimal_place_widens_and_keeps_earlier_values)
+{
+    NumCol c = {0};
+    numcol_reserve(&c, 3);
+    numcol_set(&c, 0, d("12.5"));
+    numcol_set(&c, 2, d("0.333333333333"));
+    cr_expect_null(c.small);
+    cr_expect_not_null(c.narrow);
+    cr_expect(numcol_get(&c, 0) == d("12.5"));
+    cr_expect(numcol_get(&c, 1) == DEC_NULL);
+    cr_expect(numcol_get(&c, 2) == d("0.333333333333"));
+    numcol_free(&c);
+}
+
+Test(numcol, large_values_widen_to_full_decimals)
+{
+    NumCol c = {0};
+    numcol_reserve(&c, 3);
+    numcol_set(&c, 0, d("7"));
+    numcol_set(&c, 1, d("300000")); /* beyond the 4-byte tier */
+    cr_expect_not_null(c.narrow);
+    numcol_set(&c, 2, d("123456789012.5")); /* beyond the 8-byte tier */
+    cr_expect_not_null(c.wide);
+    cr_expect(numcol_get(&c, 0) == d("7"));
+    cr_expect(numcol_get(&c, 1) == d("300000"));
+    cr_expect(numcol_get(&c, 2) == d("123456789012.5"));
+    numcol_reserve(&c, 100);
+    cr_expect(numcol_get(&c, 99) == DEC_NULL);
+    numcol_free(&c);
+}
