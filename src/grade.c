@@ -52,18 +52,57 @@ typedef struct Decision {
     bool overridden;
 } Decision;
 
-static void apply_vetoes(Eval *ev, int32_t row, Decision *d)
+/* A condition over every row, a batch at a time; empty is an error. */
+static void cond_column(Eval *ev, Expr *e, const char *what, uint8_t *out)
+{
+    int32_t rows[EVAL_BATCH];
+    Value v[EVAL_BATCH];
+    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+        for (int i = 0; i < n; i++)
+            rows[i] = start + i;
+        eval_vec(ev, e, rows, n, NULL, v);
+        for (int i = 0; i < n; i++) {
+            if (v[i].null)
+                eval_fail(ev, e, start + i, "%s is empty (it uses a value that is absent)", what);
+            out[start + i] = v[i].b;
+        }
+    }
+}
+
+static void apply_vetoes(Eval *ev, Decision *dec)
 {
     Model *m = ev->m;
-    d->forced = -1;
+    uint8_t *fired = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+    for (int32_t row = 0; row < ev->nrows; row++)
+        dec[row].forced = -1;
     for (int i = 0; i < m->nvetoes; i++) {
         Veto *v = m->vetoes[i];
-        if (!eval_cond(ev, v->decl->cond, row, "the veto's condition")) continue;
-        m->vetoes_fired[row] |= 1ull << i;
-        if (v->effect == VETO_FORCE && v->grade > d->forced) d->forced = (int8_t)v->grade;
-        if (v->effect == VETO_UNGRADED) d->ungraded = true;
-        if (v->effect == VETO_CAP && v->grade > d->cap) d->cap = (int8_t)v->grade;
+        cond_column(ev, v->decl->cond, "the veto's condition", fired);
+        for (int32_t row = 0; row < ev->nrows; row++) {
+            if (!fired[row]) continue;
+            Decision *d = &dec[row];
+            m->vetoes_fired[row] |= 1ull << i;
+            if (v->effect == VETO_FORCE && v->grade > d->forced) d->forced = (int8_t)v->grade;
+            if (v->effect == VETO_UNGRADED) d->ungraded = true;
+            if (v->effect == VETO_CAP && v->grade > d->cap) d->cap = (int8_t)v->grade;
+        }
     }
+    ev_free(ev, fired);
+}
+
+static void eligibility(Eval *ev)
+{
+    Model *m = ev->m;
+    size_t ng = (size_t)m->ngrades;
+    uint8_t *ok = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+    for (int gi = 0; gi < m->ngrades; gi++) {
+        GradeRule *rule = m->grades[gi].rule;
+        if (rule->require) cond_column(ev, rule->require, "the eligibility condition", ok);
+        for (int32_t row = 0; row < ev->nrows; row++)
+            m->eligible[(size_t)row * ng + (size_t)gi] = rule->require ? ok[row] : 2;
+    }
+    ev_free(ev, ok);
 }
 
 static int override_grade(Eval *ev, int32_t row)
@@ -126,12 +165,22 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid)
     bool *desc = ev_alloc(ev, sizeof(bool) * (size_t)(nk ? nk : 1));
     for (int k = 0; k < nk; k++)
         desc[k] = ((OrderKey *)gd->order.items[k])->desc;
-    for (int32_t row = 0; row < n; row++)
-        for (int k = 0; k < nk; k++) {
-            Value v = eval_expr(ev, ((OrderKey *)gd->order.items[k])->e, row);
-            if (((OrderKey *)gd->order.items[k])->e->bound->type.base != T_TEXT) v.t = 0;
-            keys[(size_t)row * nk + k] = v;
+    int32_t rows[EVAL_BATCH];
+    Value v[EVAL_BATCH];
+    for (int k = 0; k < nk; k++) {
+        Expr *e = ((OrderKey *)gd->order.items[k])->e;
+        bool text = e->bound->type.base == T_TEXT;
+        for (int32_t start = 0; start < n; start += EVAL_BATCH) {
+            int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
+            for (int i = 0; i < b; i++)
+                rows[i] = start + i;
+            eval_vec(ev, e, rows, b, NULL, v);
+            for (int i = 0; i < b; i++) {
+                if (!text) v[i].t = 0;
+                keys[(size_t)(start + i) * nk + k] = v[i];
+            }
         }
+    }
     int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
     for (int32_t i = 0; i < n; i++)
         perm[i] = i;
@@ -192,18 +241,14 @@ void grade_compute(Eval *ev)
     int32_t ngroups = G ? G->ngroups : 1;
     Decision *dec = ev_alloc(ev, (size_t)(nn) * sizeof(Decision));
     uint32_t ungraded = intern_put(&m->strings, "不定等次", strlen("不定等次"));
+    apply_vetoes(ev, dec);
     for (int32_t row = 0; row < n; row++) {
-        apply_vetoes(ev, row, &dec[row]);
         if (dec[row].forced >= 0)
             vg->text[row] = m->grades[dec[row].forced].text_id;
         else if (dec[row].ungraded)
             vg->text[row] = ungraded;
-        for (int gi = 0; gi < m->ngrades; gi++) {
-            GradeRule *rule = m->grades[gi].rule;
-            m->eligible[(size_t)row * m->ngrades + gi] =
-                rule->require ? eval_cond(ev, rule->require, row, "the eligibility condition") : 2;
-        }
     }
+    eligibility(ev);
     int64_t **remaining = ev_alloc(ev, (size_t)((size_t)m->ngrades) * sizeof(int64_t *));
     for (int gi = 0; gi < m->ngrades; gi++)
         if (m->grades[gi].rule->quota)

@@ -20,32 +20,32 @@ typedef struct Out {
 static void put_csv_text(FILE *f, const char *s, size_t n)
 {
     if (strcspn(s, ",\"\r\n") >= n) {
-        fwrite(s, 1, n, f);
+        fwrite_unlocked(s, 1, n, f);
         return;
     }
-    fputc('"', f);
+    fputc_unlocked('"', f);
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') fputc('"', f);
-        fputc(s[i], f);
+        if (s[i] == '"') fputc_unlocked('"', f);
+        fputc_unlocked(s[i], f);
     }
-    fputc('"', f);
+    fputc_unlocked('"', f);
 }
 
 static void put_json_text(FILE *f, const char *s, size_t n)
 {
-    fputc('"', f);
+    fputc_unlocked('"', f);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\')
             fprintf(f, "\\%c", c);
         else if (c == '\n')
-            fputs("\\n", f);
+            fputs_unlocked("\\n", f);
         else if (c < 0x20)
             fprintf(f, "\\u%04x", c);
         else
-            fputc(c, f);
+            fputc_unlocked(c, f);
     }
-    fputc('"', f);
+    fputc_unlocked('"', f);
 }
 
 static void put_text(Out *o, const char *s)
@@ -60,7 +60,7 @@ static void put_value(Out *o, ValueDef *v, int32_t row)
 {
     Value x = value_get(o->ev, v, row);
     if (x.null) {
-        if (o->fmt == OUT_JSON) fputs("null", o->f);
+        if (o->fmt == OUT_JSON) fputs_unlocked("null", o->f);
         return;
     }
     char buf[DEC_FMT_MAX];
@@ -74,15 +74,15 @@ static void put_value(Out *o, ValueDef *v, int32_t row)
             put_json_text(o->f, s, n);
         return;
     }
-    case T_BOOL: fputs(x.b ? "true" : "false", o->f); return;
+    case T_BOOL: fputs_unlocked(x.b ? "true" : "false", o->f); return;
     case T_DATE:
         date_format(x.d, buf);
         if (o->fmt == OUT_JSON)
             fprintf(o->f, "\"%s\"", buf);
         else
-            fputs(buf, o->f);
+            fputs_unlocked(buf, o->f);
         return;
-    default: dec_format(x.n, buf); fputs(buf, o->f);
+    default: dec_format(x.n, buf); fputs_unlocked(buf, o->f);
     }
 }
 
@@ -112,26 +112,26 @@ static void csv_header(Out *o)
     put_text(o, m->assessed->cols[m->assessed->key_col]->name);
     for (int i = 0; i < o->cols.n; i++) {
         ValueDef *v = o->cols.items[i];
-        fputc(',', o->f);
+        fputc_unlocked(',', o->f);
         /* the last adjustment stage carries its own name; the column is the total */
         put_text(o, v == m->v_total ? "total" : v->name);
     }
-    fputs(",vetoes", o->f);
+    fputs_unlocked(",vetoes", o->f);
     for (int g = 0; g < m->ngrades; g++)
         if (m->grades[g].rule->require) {
             char name[300];
             snprintf(name, sizeof name, "eligible:%s", m->grades[g].name);
-            fputc(',', o->f);
+            fputc_unlocked(',', o->f);
             put_text(o, name);
         }
-    fputs(",grade,rank\n", o->f);
+    fputs_unlocked(",grade,rank\n", o->f);
 }
 
 static void put_vetoes(Out *o, int32_t row)
 {
     Model *m = o->ev->m;
     uint64_t bits = m->vetoes_fired ? m->vetoes_fired[row] : 0;
-    if (o->fmt == OUT_JSON) fputc('[', o->f);
+    if (o->fmt == OUT_JSON) fputc_unlocked('[', o->f);
     bool first = true;
     char *joined = NULL;
     size_t len = 0;
@@ -141,7 +141,7 @@ static void put_vetoes(Out *o, int32_t row)
         if (mem)
             fprintf(mem, "%s%s", first ? "" : ";", m->vetoes[i]->name);
         else {
-            fputs(first ? "" : ", ", o->f);
+            fputs_unlocked(first ? "" : ", ", o->f);
             put_text(o, m->vetoes[i]->name);
         }
         first = false;
@@ -151,7 +151,7 @@ static void put_vetoes(Out *o, int32_t row)
         put_csv_text(o->f, joined, len);
         free(joined);
     } else {
-        fputc(']', o->f);
+        fputc_unlocked(']', o->f);
     }
 }
 
@@ -162,21 +162,21 @@ static void csv_row(Out *o, int32_t row)
     const char *key = intern_str(&m->strings, m->assessed->key_text[row], &n);
     put_csv_text(o->f, key, n);
     for (int i = 0; i < o->cols.n; i++) {
-        fputc(',', o->f);
+        fputc_unlocked(',', o->f);
         put_value(o, o->cols.items[i], row);
     }
-    fputc(',', o->f);
+    fputc_unlocked(',', o->f);
     put_vetoes(o, row);
     for (int g = 0; g < m->ngrades; g++)
         if (m->grades[g].rule->require) {
-            fputc(',', o->f);
-            fputs(m->eligible[(size_t)row * m->ngrades + g] ? "true" : "false", o->f);
+            fputc_unlocked(',', o->f);
+            fputs_unlocked(m->eligible[(size_t)row * m->ngrades + g] ? "true" : "false", o->f);
         }
-    fputc(',', o->f);
+    fputc_unlocked(',', o->f);
     put_value(o, m->v_grade, row);
-    fputc(',', o->f);
+    fputc_unlocked(',', o->f);
     put_value(o, m->v_rank, row);
-    fputc('\n', o->f);
+    fputc_unlocked('\n', o->f);
 }
 
 static void json_section(Out *o, const char *name, ValKind kind, int32_t row)
@@ -186,13 +186,13 @@ static void json_section(Out *o, const char *name, ValKind kind, int32_t row)
     for (int i = 0; i < o->cols.n; i++) {
         ValueDef *v = o->cols.items[i];
         if (v->kind != kind) continue;
-        fputs(first ? "" : ", ", o->f);
+        fputs_unlocked(first ? "" : ", ", o->f);
         put_text(o, v->name);
-        fputs(": ", o->f);
+        fputs_unlocked(": ", o->f);
         put_value(o, v, row);
         first = false;
     }
-    fputc('}', o->f);
+    fputc_unlocked('}', o->f);
 }
 
 static void json_row(Out *o, int32_t row, bool last)
@@ -200,9 +200,9 @@ static void json_row(Out *o, int32_t row, bool last)
     Model *m = o->ev->m;
     size_t n;
     const char *key = intern_str(&m->strings, m->assessed->key_text[row], &n);
-    fputs("    {", o->f);
+    fputs_unlocked("    {", o->f);
     put_text(o, m->assessed->cols[m->assessed->key_col]->name);
-    fputs(": ", o->f);
+    fputs_unlocked(": ", o->f);
     put_json_text(o->f, key, n);
     json_section(o, "indicators", VAL_INDICATOR, row);
     json_section(o, "bonus", VAL_BONUS, row);
@@ -214,22 +214,22 @@ static void json_row(Out *o, int32_t row, bool last)
         fprintf(o->f, ", \"%s\": ", names[i]);
         put_value(o, tot[i], row);
     }
-    fputs(", \"vetoes\": ", o->f);
+    fputs_unlocked(", \"vetoes\": ", o->f);
     put_vetoes(o, row);
-    fputs(", \"eligible\": {", o->f);
+    fputs_unlocked(", \"eligible\": {", o->f);
     bool first = true;
     for (int g = 0; g < m->ngrades; g++)
         if (m->grades[g].rule->require) {
-            fputs(first ? "" : ", ", o->f);
+            fputs_unlocked(first ? "" : ", ", o->f);
             put_text(o, m->grades[g].name);
-            fputs(m->eligible[(size_t)row * m->ngrades + g] ? ": true" : ": false", o->f);
+            fputs_unlocked(m->eligible[(size_t)row * m->ngrades + g] ? ": true" : ": false", o->f);
             first = false;
         }
-    fputs("}, \"grade\": ", o->f);
+    fputs_unlocked("}, \"grade\": ", o->f);
     put_value(o, m->v_grade, row);
-    fputs(", \"rank\": ", o->f);
+    fputs_unlocked(", \"rank\": ", o->f);
     put_value(o, m->v_rank, row);
-    fputs(last ? "}\n" : "},\n", o->f);
+    fputs_unlocked(last ? "}\n" : "},\n", o->f);
 }
 
 bool output_write(Eval *ev, FILE *f, OutFormat fmt)
@@ -266,14 +266,14 @@ bool output_write(Eval *ev, FILE *f, OutFormat fmt)
         for (int32_t i = 0; i < n; i++)
             csv_row(&o, perm[i]);
     } else {
-        fputs("{\n  \"scheme\": ", f);
+        fputs_unlocked("{\n  \"scheme\": ", f);
         put_text(&o, m->scheme_name ? m->scheme_name : "");
-        fputs(",\n  \"version\": ", f);
+        fputs_unlocked(",\n  \"version\": ", f);
         put_text(&o, m->version ? m->version : "");
-        fputs(",\n  \"results\": [\n", f);
+        fputs_unlocked(",\n  \"results\": [\n", f);
         for (int32_t i = 0; i < n; i++)
             json_row(&o, perm[i], i == n - 1);
-        fputs("  ]\n}\n", f);
+        fputs_unlocked("  ]\n}\n", f);
     }
     ev_free(ev, perm);
     return !ferror(f);
