@@ -96,6 +96,13 @@ typedef struct RunArgs {
     int nsets;
 } RunArgs;
 
+/* NAME=VALUE with a name; whether the param exists is checked against the scheme. */
+static bool valid_set(const char *s)
+{
+    const char *eq = strchr(s, '=');
+    return eq && eq != s;
+}
+
 static int parse_run_args(int argc, char **argv, RunArgs *a)
 {
     for (int i = 0; i < argc; i++) {
@@ -121,6 +128,8 @@ static int parse_run_args(int argc, char **argv, RunArgs *a)
             a->out = arg + 9;
             continue;
         } else if (!strncmp(arg, "--set=", 6)) {
+            if (!valid_set(arg + 6))
+                return usage_error("run ", "--set expects NAME=VALUE, got '%s'", arg + 6);
             a->sets[a->nsets++] = arg + 6;
             continue;
         } else if (!strncmp(arg, "--format=", 9)) {
@@ -136,7 +145,11 @@ static int parse_run_args(int argc, char **argv, RunArgs *a)
         }
         if (i + 1 >= argc) return usage_error("run ", "option '%s' needs a value", name);
         *slot = argv[++i];
-        if (slot == &a->sets[a->nsets]) a->nsets++;
+        if (slot == &a->sets[a->nsets]) {
+            if (!valid_set(*slot))
+                return usage_error("run ", "--set expects NAME=VALUE, got '%s'", *slot);
+            a->nsets++;
+        }
     }
     if (!a->scheme) return usage_error("run ", "%s", "no scheme given");
     if (!a->data) return usage_error("run ", "%s", "missing --data DIR");

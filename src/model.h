@@ -105,8 +105,8 @@ struct RelAgg {
     Expr *where; /* child-row filter, or NULL */
     Expr *origin;
     /* per parent row */
-    NumCol acc;              /* running sum/min/max (not for count) */
-    uint32_t *n;             /* rows folded */
+    NumCol acc;  /* running sum/min/max (not for count) */
+    uint32_t *n; /* rows folded */
 };
 
 typedef enum {

@@ -45,16 +45,20 @@ static inline void numcol_reserve(NumCol *c, int32_t n)
 {
     if (n <= c->cap) return;
     int32_t cap = c->cap ? c->cap : 16;
-    while (cap < n) cap *= 2;
+    while (cap < n)
+        cap *= 2;
     if (c->wide) {
         c->wide = xrealloc(c->wide, sizeof(Dec) * (size_t)cap);
-        for (int32_t i = c->cap; i < cap; i++) c->wide[i] = DEC_NULL;
+        for (int32_t i = c->cap; i < cap; i++)
+            c->wide[i] = DEC_NULL;
     } else if (c->narrow) {
         c->narrow = xrealloc(c->narrow, sizeof(int64_t) * (size_t)cap);
-        for (int32_t i = c->cap; i < cap; i++) c->narrow[i] = INT64_MIN;
+        for (int32_t i = c->cap; i < cap; i++)
+            c->narrow[i] = INT64_MIN;
     } else {
         c->small = xrealloc(c->small, sizeof(int32_t) * (size_t)cap);
-        for (int32_t i = c->cap; i < cap; i++) c->small[i] = INT32_MIN;
+        for (int32_t i = c->cap; i < cap; i++)
+            c->small[i] = INT32_MIN;
     }
     c->cap = cap;
 }
@@ -73,7 +77,8 @@ static inline void numcol_widen(NumCol *c)
         return;
     }
     Dec *w = xmalloc(sizeof(Dec) * n);
-    for (int32_t i = 0; i < c->cap; i++) w[i] = numcol_get(c, i);
+    for (int32_t i = 0; i < c->cap; i++)
+        w[i] = numcol_get(c, i);
     free(c->narrow);
     c->narrow = NULL;
     c->wide = w;

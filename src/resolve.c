@@ -20,10 +20,14 @@ Sym *sym_find(Resolver *r, const char *name)
 static Sym *declare(Resolver *r, const char *name, Span span, SymKind k, void *ptr)
 {
     Sym *old = sym_find(r, name);
+    if (old && !old->src) {
+        /* score, total, 得分, grade, rank ...: declared by the language itself */
+        RERR(r, span, "'%s' is a built-in value; choose another name", name);
+        return NULL;
+    }
     if (old) {
         RERR(r, span, "'%s' is already declared as a %s", name, sym_kind_names[old->kind]);
-        if (old->src)
-            diag_at(r->diags, DIAG_NOTE, old->src, old->span, "'%s' was declared here", name);
+        diag_at(r->diags, DIAG_NOTE, old->src, old->span, "'%s' was declared here", name);
         return NULL;
     }
     Sym *s = ARENA_NEW(r->arena, Sym);
@@ -175,6 +179,26 @@ static void declare_table(Resolver *r, Decl *d)
     declare(r, t->name, t->span, SYM_TABLE, t);
 }
 
+/* "unknown table 'x'", with the closest table name when one is close. */
+static void unknown_table(Resolver *r, const char *name, Span span)
+{
+    const char *cands[64];
+    size_t n = 0;
+    for (int k = 0; k < r->m->ntables && n < 64; k++)
+        cands[n++] = r->m->tables[k]->name;
+    const char *best = suggest_closest(name, cands, n);
+    if (best)
+        RERR(r, span, "unknown table '%s' (did you mean '%s'?)", name, best);
+    else
+        RERR(r, span, "unknown table '%s'", name);
+}
+
+/* Was this declaration written with the Chinese keywords (表, 考核对象 ...)? */
+static bool written_in_chinese(const Source *src, Span span)
+{
+    return src && span.start < src->len && (unsigned char)src->text[span.start] >= 0x80;
+}
+
 static void resolve_refs(Resolver *r)
 {
     Model *m = r->m;
@@ -189,16 +213,7 @@ static void resolve_refs(Resolver *r)
                 if (t->cols[k]->span.start == cd->span.start) c = t->cols[k];
             Sym *s = sym_find(r, cd->type->ref);
             if (!s || s->kind != SYM_TABLE) {
-                const char *cands[64];
-                size_t n = 0;
-                for (int k = 0; k < m->ntables && n < 64; k++)
-                    cands[n++] = m->tables[k]->name;
-                const char *best = suggest_closest(cd->type->ref, cands, n);
-                if (best)
-                    RERR(r, cd->type->ref_span, "unknown table '%s' (did you mean '%s'?)",
-                         cd->type->ref, best);
-                else
-                    RERR(r, cd->type->ref_span, "unknown table '%s'", cd->type->ref);
+                unknown_table(r, cd->type->ref, cd->type->ref_span);
                 continue;
             }
             if (c) {
@@ -207,6 +222,43 @@ static void resolve_refs(Resolver *r)
             }
         }
     }
+}
+
+/* A table that could not be placed refers to another one that could not
+** (other than itself); following such references from t ends in a cycle.
+** Reports that cycle, unless an earlier call did (load_order -2 marks its
+** tables). Returns whether t is part of, or leads to, a cycle. */
+static bool report_table_cycle(Resolver *r, Table *t)
+{
+    PtrVec path = {0};
+    Table *at = t;
+    while (at && at->load_order == -1 && !ptrvec_has(&path, at)) {
+        ptrvec_push(r->arena, &path, at);
+        Table *next = NULL;
+        for (int j = 0; j < at->ncols && !next; j++) {
+            Column *c = at->cols[j];
+            if (c->kind == COL_REF && c->ref && c->ref != at && c->ref->load_order < 0)
+                next = c->ref;
+        }
+        at = next;
+    }
+    if (!at || at->load_order != -1) return at != NULL; /* leads to a cycle already reported */
+    int from = 0;
+    while (path.items[from] != at)
+        from++;
+    char *names = arena_strdup(r->arena, "");
+    for (int i = from; i < path.n; i++) {
+        Table *x = path.items[i];
+        names = arena_printf(r->arena, "%s%s -> ", names, x->name);
+        x->load_order = -2;
+    }
+    names = arena_printf(r->arena, "%s%s", names, at->name);
+    r->src = at->src;
+    RERR(r, at->span,
+         "tables refer to each other in a cycle: %s (a table is loaded after the tables it "
+         "refers to)",
+         names);
+    return true;
 }
 
 /* Parents load before children; a cycle of references cannot be loaded. */
@@ -231,13 +283,12 @@ static void order_tables(Resolver *r)
             if (ready) t->load_order = placed++;
         }
     }
+    bool cycle = false;
+    for (int i = 0; i < m->ntables; i++)
+        if (m->tables[i]->load_order < 0 && report_table_cycle(r, m->tables[i])) cycle = true;
+    if (cycle) return;
     for (int i = 0; i < m->ntables; i++) {
         Table *t = m->tables[i];
-        if (t->load_order < 0) {
-            r->src = t->src;
-            RERR(r, t->span, "tables '%s' and others refer to each other in a cycle", t->name);
-            return;
-        }
         for (int j = 0; j < t->ncols; j++)
             if (t->cols[j]->kind == COL_REF && t->cols[j]->ref == t) {
                 r->src = t->src;
@@ -309,8 +360,7 @@ static void resolve_param(Resolver *r, Param *p)
             const char *s = ((Expr *)e->args.items[0])->str;
             p->kind = PARAM_DATE;
             p->type.base = T_DATE;
-            if (!date_parse(s, strlen(s), &p->value.d))
-                RERR(r, e->span, "\"%s\" is not a date (expected YYYY-MM-DD)", s);
+            if (!date_parse(s, strlen(s), &p->value.d)) bad_date(r, e->args.items[0], e->span);
             break;
         }
         /* fallthrough */
@@ -325,22 +375,58 @@ static void resolve_param(Resolver *r, Param *p)
         if (p->kind == PARAM_INT) p->kind = PARAM_NUM;
         return;
     }
-    for (size_t i = 0; i < sizeof param_types / sizeof param_types[0]; i++) {
-        if (strcmp(param_types[i].name, d->type->name ? d->type->name : "") != 0) continue;
+    if (d->type->optional) {
+        /* Point at the '?' itself: the type's span covers only its name. */
+        const char *text = r->src->text;
+        uint32_t at = d->type->span.end;
+        while (at < r->src->len && (text[at] == ' ' || text[at] == '\t'))
+            at++;
+        Span q = at < r->src->len && text[at] == '?' ? (Span){at, at + 1} : d->type->span;
+        RERR(r, q, "a param cannot be optional ('?'): it always has its value");
+    }
+    if (!d->type->name) {
+        RERR(r, d->type->span, "a param cannot be an enumeration; use text");
+        return;
+    }
+    size_t ntypes = sizeof param_types / sizeof param_types[0];
+    for (size_t i = 0; i < ntypes; i++) {
+        if (strcmp(param_types[i].name, d->type->name) != 0) continue;
         ParamKind want = param_types[i].kind;
         bool ok = param_types[i].base == p->type.base;
         if (ok && want == PARAM_INT && !dec_is_integer(p->value.n)) ok = false;
         if (!ok) {
-            RERR(r, d->expr->span, "param '%s' is declared %s but its value is not", p->name,
-                 d->type->name);
+            /* Each type is listed in English, then in Chinese. */
+            size_t en = i & ~(size_t)1;
+            const char *what = p->type.base == T_TEXT   ? "is text"
+                               : p->type.base == T_BOOL ? "is true/false"
+                               : p->type.base == T_DATE ? "is a date"
+                               : want == PARAM_INT && param_types[i].base == T_NUM
+                                   ? "is not a whole number"
+                                   : "is a number";
+            int len = (int)(d->expr->span.end - d->expr->span.start);
+            const char *text = r->src->text + d->expr->span.start;
+            bool date_text = want == PARAM_DATE && p->type.base == T_TEXT;
+            RERR(r, d->expr->span, "param '%s' is declared %s (%s), but its value %.*s %s%s%.*s%s",
+                 p->name, param_types[en].name, param_types[en + 1].name, len, text, what,
+                 date_text ? " (write date(" : "", date_text ? len : 0, text,
+                 date_text ? "))" : "");
+            /* Its uses would only repeat the problem. */
+            p->type.base = T_ERROR;
             return;
         }
         p->kind = want;
         return;
     }
-    RERR(r, d->type->span,
-         "unknown param type '%s' (expected decimal, percent, int, text, bool or date)",
-         d->type->name ? d->type->name : "enum");
+    const char *cands[sizeof param_types / sizeof param_types[0]];
+    for (size_t i = 0; i < ntypes; i++)
+        cands[i] = param_types[i].name;
+    const char *best = suggest_closest(d->type->name, cands, ntypes);
+    if (best)
+        RERR(r, d->type->span, "unknown param type '%s' (did you mean '%s'?)", d->type->name, best);
+    else
+        RERR(r, d->type->span,
+             "unknown param type '%s' (expected decimal, percent, int, text, bool or date)",
+             d->type->name);
 }
 
 /* ---- values ---- */
@@ -428,6 +514,10 @@ static void resolve_indicator(Resolver *r, Indicator *ind)
              ind->name);
         return;
     }
+    /* An 'otherwise' out of place is the problem; no need to also ask for one at the end. */
+    bool misplaced = false;
+    for (int i = 0; i < ind->branches.n - 1; i++)
+        if (!((Branch *)ind->branches.items[i])->cond) misplaced = true;
     for (int i = 0; i < ind->branches.n; i++) {
         Branch *b = ind->branches.items[i];
         bool last = i == ind->branches.n - 1;
@@ -435,7 +525,7 @@ static void resolve_indicator(Resolver *r, Indicator *ind)
             RERR(r, b->span, "'otherwise' must be the last variant");
         } else if (b->cond) {
             expect_type(r, b->cond, resolve_expr(r, b->cond, &pc), T_BOOL, "a 'when' condition");
-            if (last)
+            if (last && !misplaced)
                 RERR(r, b->span,
                      "the variants of '%s' need a final 'otherwise', so every person is scored",
                      ind->name);
@@ -509,6 +599,60 @@ static void declare_grades(Resolver *r, Decl *d)
     }
 }
 
+/* The import declaration that loaded the module `src`, or NULL. */
+static Decl *importer_of(Resolver *r, const Source *src, const Source **from)
+{
+    PtrVec *progs = &r->m->programs;
+    for (int p = 0; p < progs->n; p++) {
+        Program *prog = progs->items[p];
+        const char *slash = strrchr(prog->src->path, '/');
+        int dirlen = slash ? (int)(slash - prog->src->path + 1) : 0;
+        for (int i = 0; i < prog->decls.n; i++) {
+            Decl *d = prog->decls.items[i];
+            if (d->kind != D_IMPORT) continue;
+            size_t n = strlen(d->name);
+            bool has_ext = n > 3 && strcmp(d->name + n - 3, ".kp") == 0;
+            /* As kaoping.c names what it loads: "<std/x>", or beside the importer. */
+            const char *path = strncmp(d->name, "std/", 4) == 0
+                                   ? arena_printf(r->arena, "<%s>", d->name)
+                                   : arena_printf(r->arena, "%.*s%s%s", dirlen, prog->src->path,
+                                                  d->name, has_ext ? "" : ".kp");
+            if (strcmp(path, src->path) == 0) {
+                *from = prog->src;
+                return d;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* `grades within G` names no symbol at all. */
+static void unknown_group(Resolver *r, Decl *d)
+{
+    Model *m = r->m;
+    const char *cands[64];
+    size_t n = 0;
+    for (int i = 0; i < m->ngroups && n < 64; i++)
+        cands[n++] = m->groups[i]->name;
+    const char *best = suggest_closest(d->within, cands, n);
+    if (best)
+        RERR(r, d->within_span, "unknown group '%s' (did you mean '%s'?)", d->within, best);
+    else
+        RERR(r, d->within_span, "unknown group '%s'", d->within);
+    /* A module's grades block counts on the scheme that imports it for the group. */
+    const Source *from = NULL;
+    Decl *imp = importer_of(r, d->src, &from);
+    if (!imp) return;
+    /* The module's other uses of the name (count(G) in a quota) say nothing new. */
+    ptrvec_push(r->arena, &r->poisoned, (void *)d->within);
+    bool zh = written_in_chinese(from, imp->span);
+    diag_at(r->diags, DIAG_NOTE, from, imp->span,
+            "\"%s\" expects the scheme that imports it to declare the group '%s', e.g. '%s %s = "
+            "%s %s ...'",
+            imp->name, d->within, zh ? "分组" : "group", d->within, m->assessed->name,
+            zh ? "按" : "by");
+}
+
 static void resolve_grades(Resolver *r)
 {
     Model *m = r->m;
@@ -519,11 +663,14 @@ static void resolve_grades(Resolver *r)
     Ctx pc = {.kind = CTX_PERSON, .owner = v};
     if (d->within) {
         Sym *s = sym_find(r, d->within);
-        if (!s || s->kind != SYM_GROUP) {
-            RERR(r, d->within_span, "unknown group '%s'", d->within);
-        } else {
+        if (s && s->kind == SYM_GROUP) {
             s->used = true;
             m->grade_group = s->ptr;
+        } else if (s) {
+            RERR(r, d->within_span, "'%s' is a %s, not a group; grades are given within a group",
+                 d->within, sym_kind_names[s->kind]);
+        } else {
+            unknown_group(r, d);
         }
     }
     for (int i = 0; i < d->order.n; i++) {
@@ -533,9 +680,17 @@ static void resolve_grades(Resolver *r)
     }
     bool unconditional_seen = false;
     const char *uncond_name = NULL;
+    GradeRule *override_rule = NULL;
     for (int i = 0; i < d->rules.n; i++) {
         GradeRule *g = d->rules.items[i];
+        if (!g->name && override_rule) {
+            RERR(r, g->span, "a grades block has only one 'override' line");
+            diag_at(r->diags, DIAG_NOTE, r->src, override_rule->span,
+                    "the first 'override' line is here");
+            continue;
+        }
         if (!g->name) {
+            override_rule = g;
             Column *c = NULL;
             for (int j = 0; j < m->assessed->ncols; j++)
                 if (strcmp(m->assessed->cols[j]->name, g->when->name) == 0)
@@ -560,6 +715,11 @@ static void resolve_grades(Resolver *r)
         if (g->require)
             expect_type(r, g->require, resolve_expr(r, g->require, &pc), T_BOOL,
                         "an eligibility condition");
+        /* A grade declared twice was reported: it is no grade of its own. */
+        bool declared = false;
+        for (int k = 0; k < m->ngrades && !declared; k++)
+            declared = m->grades[k].rule == g;
+        if (!declared) continue;
         if (unconditional_seen)
             RWARN(r, g->span, "grade '%s' can never be given: everyone gets '%s' before it",
                   g->name, uncond_name);
@@ -840,7 +1000,7 @@ static void resolve_groups(Resolver *r)
         r->src = g->src;
         Sym *s = sym_find(r, g->decl->table);
         if (!s || s->kind != SYM_TABLE) {
-            RERR(r, g->decl->table_span, "unknown table '%s'", g->decl->table);
+            unknown_table(r, g->decl->table, g->decl->table_span);
             continue;
         }
         if (s->ptr != m->assessed) {
@@ -858,6 +1018,89 @@ static void resolve_groups(Resolver *r)
     }
 }
 
+/* ---- functions ---- */
+
+typedef struct FuncGraph {
+    Decl **fs;
+    int n;
+    bool *calls; /* n x n: fs[i]'s body calls fs[j] */
+    bool *reach; /* n x n: fs[i] leads to a call of fs[j] */
+} FuncGraph;
+
+static int func_index(Resolver *r, const FuncGraph *g, const char *name)
+{
+    Sym *s = sym_find(r, name);
+    if (!s || s->kind != SYM_FUNC) return -1;
+    for (int i = 0; i < g->n; i++)
+        if (g->fs[i] == s->ptr) return i;
+    return -1;
+}
+
+/* Calls to user functions in e, in written order, into out (Expr *). */
+static void func_calls(Resolver *r, const FuncGraph *g, Expr *e, PtrVec *out)
+{
+    if (!e) return;
+    if (e->kind == E_CALL && func_index(r, g, e->name) >= 0) ptrvec_push(r->arena, out, e);
+    func_calls(r, g, e->a, out);
+    func_calls(r, g, e->b, out);
+    func_calls(r, g, e->c, out);
+    func_calls(r, g, e->where, out);
+    for (int i = 0; i < e->args.n; i++)
+        func_calls(r, g, e->args.items[i], out);
+}
+
+/* A function is expanded where it is called, so one that calls itself, even
+** through others or under an 'if', never stops expanding. Reports each cycle
+** once, at a call in the first function of it, and marks every function of
+** it as bad, so calls to them stay quiet. Runs before anything expands them. */
+static void find_recursive_funcs(Resolver *r)
+{
+    FuncGraph g = {0};
+    for (Sym *s = r->m->symbols; s; s = s->hh.next)
+        if (s->kind == SYM_FUNC) g.n++;
+    if (!g.n) return;
+    g.fs = ARENA_ARR(r->arena, Decl *, g.n);
+    g.n = 0;
+    for (Sym *s = r->m->symbols; s; s = s->hh.next)
+        if (s->kind == SYM_FUNC) g.fs[g.n++] = s->ptr;
+    int n = g.n;
+    size_t cells = (size_t)n * (size_t)n;
+    g.calls = ARENA_ARR(r->arena, bool, cells);
+    g.reach = ARENA_ARR(r->arena, bool, cells);
+    PtrVec *sites = ARENA_ARR(r->arena, PtrVec, n);
+    for (int i = 0; i < n; i++) {
+        func_calls(r, &g, g.fs[i]->expr, &sites[i]);
+        for (int k = 0; k < sites[i].n; k++)
+            g.calls[i * n + func_index(r, &g, ((Expr *)sites[i].items[k])->name)] = true;
+    }
+    /* reach = transitive closure of calls */
+    memcpy(g.reach, g.calls, sizeof(bool) * cells);
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < n; i++)
+            if (g.reach[i * n + k])
+                for (int j = 0; j < n; j++)
+                    if (g.reach[k * n + j]) g.reach[i * n + j] = true;
+    for (int i = 0; i < n; i++) {
+        Decl *f = g.fs[i];
+        if (!g.reach[i * n + i] || ptrvec_has(&r->bad_funcs, f)) continue;
+        for (int k = 0; k < sites[i].n; k++) {
+            Expr *call = sites[i].items[k];
+            int j = func_index(r, &g, call->name);
+            if (j != i && !g.reach[j * n + i]) continue;
+            r->src = f->src;
+            if (j == i)
+                RERR(r, call->span, "function '%s' calls itself", f->name);
+            else
+                RERR(r, call->span, "function '%s' calls itself through '%s'", f->name,
+                     g.fs[j]->name);
+            break;
+        }
+        for (int j = 0; j < n; j++)
+            if (j == i || (g.reach[i * n + j] && g.reach[j * n + i]))
+                ptrvec_push(r->arena, &r->bad_funcs, g.fs[j]);
+    }
+}
+
 static void check_funcs(Resolver *r)
 {
     for (Sym *s = r->m->symbols; s; s = s->hh.next) {
@@ -869,7 +1112,11 @@ static void check_funcs(Resolver *r)
             if (p->kind != E_NAME) RERR(r, p->span, "a function's parameters must be names");
         }
         Ctx fc = {.kind = CTX_CONST, .func = d};
+        size_t errors = r->diags->nerrors;
         resolve_expr(r, d->expr, &fc);
+        /* Reported once here, not again at every call. */
+        if (r->diags->nerrors > errors && !ptrvec_has(&r->bad_funcs, d))
+            ptrvec_push(r->arena, &r->bad_funcs, d);
     }
 }
 
@@ -891,16 +1138,30 @@ static bool find_assessed(Resolver *r)
     Decl *d = (Decl *)m->assessed;
     m->assessed = NULL;
     if (!d) {
-        Program *p = m->programs.items[0];
-        r->src = p->src;
-        RERR(r, NOSPAN,
-             "the scheme does not say which table is assessed (add e.g. 'assess persons')");
+        /* Point at the first table, the scheme's own before an imported one's. */
+        Decl *first = NULL;
+        for (int p = 0; p < m->programs.n && !first; p++) {
+            Program *prog = m->programs.items[p];
+            for (int i = 0; i < prog->decls.n && !first; i++)
+                if (((Decl *)prog->decls.items[i])->kind == D_TABLE) first = prog->decls.items[i];
+        }
+        if (!first) {
+            r->src = ((Program *)m->programs.items[0])->src;
+            RERR(r, NOSPAN,
+                 "the scheme declares no table to assess (add e.g. 'table persons key person_id "
+                 "{ ... }' and 'assess persons')");
+            return false;
+        }
+        r->src = first->src;
+        RERR(r, first->name_span,
+             "the scheme does not say which table is assessed (add e.g. '%s %s')",
+             written_in_chinese(first->src, first->span) ? "考核对象" : "assess", first->name);
         return false;
     }
     r->src = d->src;
     Sym *s = sym_find(r, d->name);
     if (!s || s->kind != SYM_TABLE) {
-        RERR(r, d->name_span, "unknown table '%s'", d->name);
+        unknown_table(r, d->name, d->name_span);
         return false;
     }
     s->used = true;
@@ -920,7 +1181,7 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
     m->diags = d;
     m->programs = *programs;
     intern_init(&m->strings);
-    Resolver r = {a, d, m, NULL};
+    Resolver r = {.arena = a, .diags = d, .m = m};
     Program *main_prog = programs->items[0];
     m->scheme_name = main_prog->scheme_name;
     m->version = main_prog->version;
@@ -938,9 +1199,10 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
         r.src = m->params[i]->decl->src;
         resolve_param(&r, m->params[i]);
     }
+    find_recursive_funcs(&r);
     if (find_assessed(&r)) {
-        resolve_groups(&r);
         check_funcs(&r);
+        resolve_groups(&r);
         resolve_values(&r);
         for (int p = 0; p < programs->n; p++) {
             Program *prog = programs->items[p];

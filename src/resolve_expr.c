@@ -4,6 +4,7 @@
 ** built-in and user functions.
 */
 #include "resolve_int.h"
+#include "date.h"
 
 #include <string.h>
 
@@ -86,7 +87,34 @@ void expect_type(Resolver *r, Expr *e, Type got, BaseType want, const char *what
 {
     if (type_is(got, want)) return;
     Type w = {want, false, NULL};
-    RERR(r, e->span, "%s must be a %s, not a %s", what, type_name(w), type_name(got));
+    EERR(r, e, e->span, "%s must be a %s, not a %s", what, type_name(w), type_name(got));
+}
+
+/* A date literal that date_parse rejected: wrongly written, or no such day. */
+void bad_date(Resolver *r, const Expr *lit, Span span)
+{
+    const char *s = lit->str;
+    bool shape = strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+    for (int i = 0; i < 10 && shape; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) shape = false;
+    if (shape)
+        EERR(r, lit, span, "\"%s\" is not a date: the calendar has no such day", s);
+    else
+        EERR(r, lit, span, "\"%s\" is not a date (expected YYYY-MM-DD)", s);
+}
+
+bool ptrvec_has(const PtrVec *v, const void *item)
+{
+    for (int i = 0; i < v->n; i++)
+        if (v->items[i] == item) return true;
+    return false;
+}
+
+bool name_poisoned(const Resolver *r, const char *name)
+{
+    for (int i = 0; i < r->poisoned.n; i++)
+        if (strcmp(r->poisoned.items[i], name) == 0) return true;
+    return false;
 }
 
 void add_dep(ValueDef *owner, ValueDef *dep, Arena *a)
@@ -116,6 +144,7 @@ static Column *table_column(Table *t, const char *name)
 /* Candidates for "did you mean": every symbol and the context table's columns. */
 static void unknown_name(Resolver *r, Expr *e, const char *name, Table *t, const char *what)
 {
+    if (name_poisoned(r, name)) return;
     PtrVec c = {0};
     for (Sym *s = r->m->symbols; s; s = s->hh.next)
         if (s->kind != SYM_GRADE) ptrvec_push(r->arena, &c, (void *)s->name);
@@ -124,9 +153,9 @@ static void unknown_name(Resolver *r, Expr *e, const char *name, Table *t, const
             ptrvec_push(r->arena, &c, (void *)t->cols[i]->name);
     const char *best = suggest_closest(name, (const char *const *)c.items, (size_t)c.n);
     if (best)
-        RERR(r, e->name_span, "unknown %s '%s' (did you mean '%s'?)", what, name, best);
+        EERR(r, e, e->name_span, "unknown %s '%s' (did you mean '%s'?)", what, name, best);
     else
-        RERR(r, e->name_span, "unknown %s '%s'", what, name);
+        EERR(r, e, e->name_span, "unknown %s '%s'", what, name);
 }
 
 static Type column_bind(Resolver *r, Expr *e, Column **path, int n)
@@ -179,7 +208,7 @@ static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
     }
     if (s && s->kind == SYM_VALUE) {
         if (ctx->kind != CTX_PERSON) {
-            RERR(r, e->span,
+            EERR(r, e, e->span,
                  ctx->kind == CTX_ROW
                      ? "'%s' is a value of the assessed person; only the columns of '%s' and "
                        "params can be used here"
@@ -193,35 +222,38 @@ static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
         return v->type;
     }
     if (s && (s->kind == SYM_TABLE || s->kind == SYM_GROUP)) {
-        RERR(r, e->span, "'%s' is a %s, not a value; use an aggregate such as count(%s)", name,
+        EERR(r, e, e->span, "'%s' is a %s, not a value; use an aggregate such as count(%s)", name,
              s->kind == SYM_TABLE ? "table" : "group", name);
         return T_ERR;
     }
     if (s && s->kind == SYM_FUNC) {
-        RERR(r, e->span, "'%s' is a function; call it with arguments", name);
+        EERR(r, e, e->span, "'%s' is a function; call it with arguments", name);
         return T_ERR;
     }
     if (s && s->kind == SYM_GRADE) {
-        RERR(r, e->span, "'%s' is a grade; compare grades as text: grade == \"%s\"", name, name);
+        EERR(r, e, e->span, "'%s' is a grade; compare grades as text: grade == \"%s\"", name, name);
         return T_ERR;
     }
     if (ctx->func) {
-        RERR(
-            r, e->span,
+        EERR(
+            r, e, e->span,
             "'%s' is neither a parameter of function '%s' nor a param (a function sees only those)",
             name, ctx->func->name);
         return T_ERR;
     }
     if (!t && table_column(r->m->assessed, name)) {
-        RERR(r, e->span, "'%s' is a column; only params and literals can be used here", name);
+        EERR(r, e, e->span, "'%s' is a column; only params and literals can be used here", name);
         return T_ERR;
     }
     unknown_name(r, e, name, t, t ? "name" : "param");
     return T_ERR;
 }
 
-/* Resolves a chain a.b.c of reference columns; *n columns into path. */
-static bool resolve_path(Resolver *r, Expr *e, const Ctx *ctx, Column **path, int *n, bool quiet)
+/* Resolves a chain a.b.c of reference columns; *n columns into path. When
+** `reported` is given, a '.' after a column that is not a reference is an
+** error, reported once, and *reported is set. */
+static bool resolve_path(Resolver *r, Expr *e, const Ctx *ctx, Column **path, int *n,
+                         bool *reported)
 {
     if (*n >= 16) return false;
     if (e->kind == E_NAME) {
@@ -232,13 +264,15 @@ static bool resolve_path(Resolver *r, Expr *e, const Ctx *ctx, Column **path, in
         return true;
     }
     if (e->kind != E_FIELD) return false;
-    if (!resolve_path(r, e->a, ctx, path, n, quiet)) return false;
+    if (!resolve_path(r, e->a, ctx, path, n, reported)) return false;
     Column *last = path[*n - 1];
     if (last->kind != COL_REF) {
-        if (!quiet)
-            RERR(r, e->a->span,
+        if (reported && !*reported) {
+            EERR(r, e->a, e->a->span,
                  "'%s' is not a reference; only references (->) can be followed with '.'",
                  last->name);
+            *reported = true;
+        }
         return false;
     }
     Column *c = table_column(last->ref, e->name);
@@ -247,7 +281,8 @@ static bool resolve_path(Resolver *r, Expr *e, const Ctx *ctx, Column **path, in
     return true;
 }
 
-typedef enum { COLL_NONE, COLL_REL, COLL_GROUP } CollKind;
+/* COLL_ERROR: it is a related table, but an error was reported about it. */
+typedef enum { COLL_NONE, COLL_REL, COLL_GROUP, COLL_ERROR } CollKind;
 typedef struct Coll {
     CollKind kind;
     Column *path[16];
@@ -257,15 +292,16 @@ typedef struct Coll {
     Group *group;
 } Coll;
 
-static Column *ref_to(Resolver *r, Table *child, Table *parent, Expr *at)
+static Column *ref_to(Resolver *r, Table *child, Table *parent, Expr *at, bool *ambiguous)
 {
     Column *found = NULL;
     for (int i = 0; i < child->ncols; i++) {
         Column *c = child->cols[i];
         if (c->kind != COL_REF || c->ref != parent) continue;
         if (found && at) {
-            RERR(r, at->span, "table '%s' refers to '%s' through two columns ('%s' and '%s')",
+            EERR(r, at, at->span, "table '%s' refers to '%s' through two columns ('%s' and '%s')",
                  child->name, parent->name, found->name, c->name);
+            *ambiguous = true;
             return NULL;
         }
         found = c;
@@ -292,12 +328,14 @@ static Coll resolve_coll(Resolver *r, Expr *e, const Ctx *ctx)
     Table *child = s->ptr;
     Table *parent = r->m->assessed;
     if (e->kind == E_FIELD) {
-        if (!resolve_path(r, e->a, ctx, c.path, &c.npath, true)) return c;
+        if (!resolve_path(r, e->a, ctx, c.path, &c.npath, NULL)) return c;
         Column *last = c.path[c.npath - 1];
         if (last->kind != COL_REF || table_column(last->ref, name)) return c;
         parent = last->ref;
     }
-    c.via = ref_to(r, child, parent, e);
+    bool ambiguous = false;
+    c.via = ref_to(r, child, parent, e, &ambiguous);
+    if (ambiguous) c.kind = COLL_ERROR;
     if (!c.via) return c;
     s->used = true;
     c.kind = COLL_REL;
@@ -321,21 +359,25 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
     case E_FIELD: {
         Column *path[16];
         int n = 0;
-        if (resolve_path(r, e, ctx, path, &n, false)) return column_bind(r, e, path, n);
-        if (e->bound) return T_ERR;
+        bool reported = false;
+        if (resolve_path(r, e, ctx, path, &n, &reported)) return column_bind(r, e, path, n);
+        if (reported || e->bound) return T_ERR;
         Coll c = resolve_coll(r, e->a, ctx);
+        if (c.kind == COLL_ERROR) return T_ERR;
         if (c.kind == COLL_GROUP) {
-            RERR(r, e->span, "'%s' is a group; use an aggregate such as avg(%s.%s)", e->a->name,
+            EERR(r, e, e->span, "'%s' is a group; use an aggregate such as avg(%s.%s)", e->a->name,
                  e->a->name, e->name);
             return T_ERR;
         }
         n = 0;
-        if (resolve_path(r, e->a, ctx, path, &n, false) && path[n - 1]->kind == COL_REF) {
+        if (resolve_path(r, e->a, ctx, path, &n, NULL) && path[n - 1]->kind == COL_REF) {
             Column *last = path[n - 1];
             Coll rel = resolve_coll(r, e, ctx);
+            if (rel.kind == COLL_ERROR) return T_ERR;
             if (rel.kind == COLL_REL) {
-                RERR(r, e->span, "'%s' is a related table; use an aggregate such as count(%.*s)",
-                     e->name, (int)(e->span.end - e->span.start), r->src->text + e->span.start);
+                EERR(r, e, e->span, "'%s' is a related table; use an aggregate such as count(%.*s)",
+                     e->name, (int)(e->span.end - e->span.start),
+                     expr_src(r, e)->text + e->span.start);
                 return T_ERR;
             }
             const char *cands[256];
@@ -344,14 +386,15 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
                 cands[nc++] = last->ref->cols[i]->name;
             const char *best = suggest_closest(e->name, cands, (size_t)nc);
             if (best)
-                RERR(r, e->name_span, "unknown column '%s' in table %s (did you mean '%s'?)",
+                EERR(r, e, e->name_span, "unknown column '%s' in table %s (did you mean '%s'?)",
                      e->name, last->ref->name, best);
             else
-                RERR(r, e->name_span, "unknown column '%s' in table %s", e->name, last->ref->name);
+                EERR(r, e, e->name_span, "unknown column '%s' in table %s", e->name,
+                     last->ref->name);
         } else if (!e->a->bound || e->a->bound->kind != B_COL) {
             a = resolve_expr(r, e->a, ctx);
             if (a.base != T_ERROR)
-                RERR(r, e->a->span, "only references (->) can be followed with '.'");
+                EERR(r, e->a, e->a->span, "only references (->) can be followed with '.'");
         }
         return T_ERR;
     }
@@ -370,7 +413,7 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
         b = resolve_expr(r, e->b, ctx);
         bool list = a.list || b.list;
         if (a.list && b.list) {
-            RERR(r, e->span, "cannot combine two lists; compare a list with one value");
+            EERR(r, e, e->span, "cannot combine two lists; compare a list with one value");
             return T_ERR;
         }
         Type ea = a, eb = b;
@@ -387,9 +430,9 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
         } else {
             res = T_BOOLT;
             if (ea.base != T_ERROR && eb.base != T_ERROR && ea.base != eb.base)
-                RERR(r, e->span, "cannot compare a %s with a %s", type_name(ea), type_name(eb));
+                EERR(r, e, e->span, "cannot compare a %s with a %s", type_name(ea), type_name(eb));
             else if ((ea.base == T_TEXT || ea.base == T_BOOL) && e->op != OP_EQ && e->op != OP_NE)
-                RERR(r, e->span, "a %s can only be compared with == or !=", type_name(ea));
+                EERR(r, e, e->span, "a %s can only be compared with == or !=", type_name(ea));
             /* A literal compared with an enumeration must be one of its values. */
             Expr *lit = e->b->kind == E_STR ? e->b : e->a->kind == E_STR ? e->a : NULL;
             const PtrVec *ev = lit == e->b ? a.enum_vals : b.enum_vals;
@@ -401,11 +444,12 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
                     const char *best =
                         suggest_closest(lit->str, (const char *const *)ev->items, (size_t)ev->n);
                     if (best)
-                        RERR(r, lit->span,
+                        EERR(r, lit, lit->span,
                              "\"%s\" is not one of the allowed values (did you mean \"%s\"?)",
                              lit->str, best);
                     else
-                        RERR(r, lit->span, "\"%s\" is not one of the allowed values", lit->str);
+                        EERR(r, lit, lit->span, "\"%s\" is not one of the allowed values",
+                             lit->str);
                 }
             }
         }
@@ -419,7 +463,8 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
         a = resolve_expr(r, e->b, ctx);
         b = resolve_expr(r, e->c, ctx);
         if (a.base != T_ERROR && b.base != T_ERROR && (a.base != b.base || a.list || b.list)) {
-            RERR(r, e->span, "the branches of 'if' differ: %s and %s", type_name(a), type_name(b));
+            EERR(r, e, e->span, "the branches of 'if' differ: %s and %s", type_name(a),
+                 type_name(b));
             return T_ERR;
         }
         a = a.base == T_ERROR ? b : a;
@@ -428,7 +473,7 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
     case E_IN: {
         a = resolve_expr(r, e->a, ctx);
         if (e->b->kind != E_LIST) {
-            RERR(r, e->b->span, "expected a list such as [\"a\", \"b\"] after 'in'");
+            EERR(r, e->b, e->b->span, "expected a list such as [\"a\", \"b\"] after 'in'");
             return T_ERR;
         }
         for (int i = 0; i < e->b->args.n; i++) {
@@ -437,12 +482,12 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
             (void)cmp;
             b = resolve_expr(r, x, ctx);
             if (a.base != T_ERROR && b.base != T_ERROR && a.base != b.base)
-                RERR(r, x->span, "cannot compare a %s with a %s", type_name(a), type_name(b));
+                EERR(r, x, x->span, "cannot compare a %s with a %s", type_name(a), type_name(b));
             if (x->kind == E_STR && a.enum_vals) {
                 bool found = false;
                 for (int k = 0; k < a.enum_vals->n && !found; k++)
                     found = strcmp(a.enum_vals->items[k], x->str) == 0;
-                if (!found) RERR(r, x->span, "\"%s\" is not one of the allowed values", x->str);
+                if (!found) EERR(r, x, x->span, "\"%s\" is not one of the allowed values", x->str);
             }
         }
         bind(r, e, B_FUNC, T_BOOLT);
@@ -451,13 +496,14 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
     case E_LIST: {
         Type t = T_ERR;
         for (int i = 0; i < e->args.n; i++) {
-            Type x = resolve_expr(r, e->args.items[i], ctx);
-            if (x.list) RERR(r, ((Expr *)e->args.items[i])->span, "lists cannot be nested");
+            Expr *item = e->args.items[i];
+            Type x = resolve_expr(r, item, ctx);
+            if (x.list) EERR(r, item, item->span, "lists cannot be nested");
             if (t.base == T_ERROR)
                 t = x;
             else if (x.base != T_ERROR && x.base != t.base)
-                RERR(r, ((Expr *)e->args.items[i])->span, "list items differ: %s and %s",
-                     type_name(t), type_name(x));
+                EERR(r, item, item->span, "list items differ: %s and %s", type_name(t),
+                     type_name(x));
         }
         t.list = true;
         bind(r, e, B_FUNC, t);
@@ -476,6 +522,17 @@ static FuncId *lookup_func(const char *name, FuncId *out)
             return out;
         }
     return NULL;
+}
+
+static bool names_collection(Resolver *r, Expr *x, const Ctx *ctx);
+
+/* The arguments of a call whose function cannot be applied (unknown, or its
+** body is wrong): still report what is wrong in them, but not that a table or
+** a group (g.x, cases.points) is no value, since the function may take one. */
+static void resolve_args_alone(Resolver *r, Expr *e, const Ctx *ctx)
+{
+    for (int i = 0; i < e->args.n; i++)
+        if (!names_collection(r, e->args.items[i], ctx)) resolve_expr(r, e->args.items[i], ctx);
 }
 
 static Expr *clone_subst(Resolver *r, Expr *e, Decl *f, PtrVec *args)
@@ -502,24 +559,33 @@ static Expr *clone_subst(Resolver *r, Expr *e, Decl *f, PtrVec *args)
 static Type expand_user_func(Resolver *r, Expr *e, Decl *f, const Ctx *ctx)
 {
     if (e->args.n != f->keys.n) {
-        RERR(r, e->span, "function '%s' takes %d argument%s, not %d", f->name, f->keys.n,
+        EERR(r, e, e->span, "function '%s' takes %d argument%s, not %d", f->name, f->keys.n,
              f->keys.n == 1 ? "" : "s", e->args.n);
         return T_ERR;
     }
     if (e->where) {
-        RERR(r, e->where->span, "'where' only filters aggregates");
+        EERR(r, e->where, e->where->span, "'where' only filters aggregates");
+        return T_ERR;
+    }
+    if (ptrvec_has(&r->bad_funcs, f)) {
+        /* Its body was reported; what is wrong in the arguments themselves still is. */
+        resolve_args_alone(r, e, ctx);
         return T_ERR;
     }
     if (ctx->depth > 32) {
-        RERR(r, e->span, "function '%s' calls itself", f->name);
+        EERR(r, e, e->span, "function '%s' calls itself", f->name);
         return T_ERR;
     }
     Expr *body = clone_subst(r, f->expr, f, &e->args);
     Ctx inner = *ctx;
     inner.depth = ctx->depth + 1;
-    const Source *saved = r->src;
+    size_t errors = r->diags->nerrors;
     Type t = resolve_expr(r, body, &inner);
-    r->src = saved;
+    /* The body itself was checked on its own (check_funcs): what is wrong now
+    ** comes from these arguments. */
+    if (r->diags->nerrors > errors)
+        diag_at(r->diags, DIAG_NOTE, expr_src(r, e), e->span, "in this call of function '%s'",
+                f->name);
     e->a = body;
     bind(r, e, B_FUNC, t)->fn = (FuncId)-1; /* marks an expanded user function */
     return t;
@@ -531,7 +597,8 @@ static Type resolve_scalar_call(Resolver *r, Expr *e, FuncId fn, const Ctx *ctx)
 {
     int n = e->args.n;
     Type at[8] = {0};
-    if (e->where) RERR(r, e->where->span, "'where' only filters aggregates over tables and groups");
+    if (e->where)
+        EERR(r, e->where, e->where->span, "'where' only filters aggregates over tables and groups");
     for (int i = 0; i < n && i < 8; i++)
         at[i] = resolve_expr(r, e->args.items[i], ctx);
     Expr *a0 = n ? e->args.items[0] : e;
@@ -557,21 +624,27 @@ static Type resolve_scalar_call(Resolver *r, Expr *e, FuncId fn, const Ctx *ctx)
     }
     if (n < lo || n > hi) {
         if (lo == hi)
-            RERR(r, e->span, "%s() takes %d argument%s, not %d", e->name, lo, lo == 1 ? "" : "s",
+            EERR(r, e, e->span, "%s() takes %d argument%s, not %d", e->name, lo, lo == 1 ? "" : "s",
                  n);
         else
-            RERR(r, e->span, "%s() takes %d to %d arguments, not %d", e->name, lo, hi, n);
+            EERR(r, e, e->span, "%s() takes %d to %d arguments, not %d", e->name, lo, hi, n);
         return T_ERR;
     }
     for (int i = 0; i < n; i++) {
         Expr *x = e->args.items[i];
+        int32_t days;
         if (fn == FN_COALESCE) {
-            if (at[i].base != T_ERROR && at[0].base != T_ERROR && at[i].base != at[0].base)
-                RERR(r, x->span, "coalesce() needs two values of the same type");
+            if (at[i].base != T_ERROR && at[0].base != T_ERROR && at[i].base != at[0].base) {
+                EERR(r, x, x->span, "coalesce() needs two values of the same type");
+                res = T_ERR; /* which one was meant is unknown: no further complaints */
+            }
         } else if (fn == FN_YEAR || fn == FN_MONTH || fn == FN_DAYS_BETWEEN) {
             expect_type(r, x, at[i], T_DATE, "the argument");
         } else if (fn == FN_DATE) {
-            if (x->kind != E_STR) RERR(r, x->span, "date() takes a literal such as \"2023-12-31\"");
+            if (x->kind != E_STR)
+                EERR(r, x, x->span, "date() takes a literal such as \"2023-12-31\"");
+            else if (!date_parse(x->str, strlen(x->str), &days))
+                bad_date(r, x, x->span);
         } else {
             expect_type(r, x, at[i], T_NUM, "the argument");
         }
@@ -580,12 +653,34 @@ static Type resolve_scalar_call(Resolver *r, Expr *e, FuncId fn, const Ctx *ctx)
         Expr *d = e->args.items[1];
         int64_t digits;
         if (d->kind != E_NUM || !dec_to_int64(d->num, &digits) || digits < 0 || digits > DEC_DIGITS)
-            RERR(r, d->span, "the number of decimal places must be a whole number from 0 to %d",
+            EERR(r, d, d->span, "the number of decimal places must be a whole number from 0 to %d",
                  DEC_DIGITS);
     }
     (void)a0;
     bind(r, e, B_FUNC, res)->fn = fn;
     return res;
+}
+
+/* Written like an aggregate's argument: a table or a group, a column of one
+** (g.x, cases.points) or a relation through a reference (dept.unit.depts)? */
+static bool names_collection(Resolver *r, Expr *x, const Ctx *ctx)
+{
+    Table *t = ctx_table(r, ctx);
+    if (x->kind == E_FIELD) {
+        Sym *s = sym_find(r, x->name);
+        if (s && s->kind == SYM_TABLE) return true;
+    }
+    while (x->kind == E_FIELD)
+        x = x->a;
+    if (x->kind != E_NAME || (t && table_column(t, x->name))) return false;
+    Sym *s = sym_find(r, x->name);
+    return s && (s->kind == SYM_TABLE || s->kind == SYM_GROUP);
+}
+
+/* stddev, rank, rank_asc, zscore: only over a group. */
+static bool group_only(FuncId fn)
+{
+    return fn >= FN_STDDEV;
 }
 
 static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx)
@@ -605,11 +700,10 @@ static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx)
             if (x->kind == SYM_FUNC) cands[nc++] = x->name;
         const char *best = suggest_closest(e->name, cands, nc);
         if (best)
-            RERR(r, e->name_span, "unknown function '%s' (did you mean '%s'?)", e->name, best);
+            EERR(r, e, e->name_span, "unknown function '%s' (did you mean '%s'?)", e->name, best);
         else
-            RERR(r, e->name_span, "unknown function '%s'", e->name);
-        for (int i = 0; i < e->args.n; i++)
-            resolve_expr(r, e->args.items[i], ctx);
+            EERR(r, e, e->name_span, "unknown function '%s'", e->name);
+        resolve_args_alone(r, e, ctx);
         return T_ERR;
     }
     bool aggregate_capable = fn >= FN_COUNT || fn == FN_MIN || fn == FN_MAX;
@@ -621,19 +715,22 @@ static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx)
             c = resolve_coll(r, a0->a, ctx);
             if (c.kind != COLL_NONE) {
                 arg = ast_expr(r->arena, E_NAME, a0->name_span);
+                arg->src = a0->src;
                 arg->name = a0->name;
                 arg->name_span = a0->name_span;
             }
         }
+        if (c.kind == COLL_ERROR) return T_ERR;
         if (c.kind != COLL_NONE) return resolve_aggregate(r, e, fn, &c, arg, ctx);
         if (e->args.n == 1) {
             Type t = resolve_expr(r, a0, ctx);
-            if (t.list && fn != FN_STDDEV && fn < FN_RANK) {
+            if (t.list && !group_only(fn)) {
                 if (e->where)
-                    RERR(r, e->where->span, "'where' filters tables and groups, not lists");
+                    EERR(r, e->where, e->where->span,
+                         "'where' filters tables and groups, not lists");
                 BaseType want = fn == FN_COUNT || fn == FN_ANY || fn == FN_ALL ? T_BOOL : T_NUM;
                 if (t.base != T_ERROR && t.base != want)
-                    RERR(r, a0->span, "%s() of a list needs a list of %s, not a %s", e->name,
+                    EERR(r, a0, a0->span, "%s() of a list needs a list of %s, not a %s", e->name,
                          want == T_BOOL ? "conditions such as [q1, q2] == \"好\"" : "numbers",
                          type_name(t));
                 Type res = fn == FN_ANY || fn == FN_ALL ? T_BOOLT : T_NUMT;
@@ -642,18 +739,29 @@ static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx)
             }
             /* A function's parameter has no type until the call site; do not guess. */
             if (t.base == T_ERROR) return T_ERR;
+            if (group_only(fn)) {
+                EERR(r, a0, a0->span,
+                     "%s() works on groups, such as %s(g.x) for a group g; '%.*s' is a %s", e->name,
+                     e->name, (int)(a0->span.end - a0->span.start),
+                     expr_src(r, a0)->text + a0->span.start, type_name(t));
+                return T_ERR;
+            }
             if (fn != FN_MIN && fn != FN_MAX) {
-                if (t.base != T_ERROR)
-                    RERR(r, a0->span,
-                         "%s() needs a related table, a group or a list; '%.*s' is a %s", e->name,
-                         (int)(a0->span.end - a0->span.start), r->src->text + a0->span.start,
-                         type_name(t));
+                EERR(r, a0, a0->span,
+                     "%s() needs a related table, a group or a list; '%.*s' is a %s", e->name,
+                     (int)(a0->span.end - a0->span.start), expr_src(r, a0)->text + a0->span.start,
+                     type_name(t));
                 return T_ERR;
             }
         }
     }
+    if (group_only(fn)) {
+        EERR(r, e, e->span, "%s() works on groups, such as %s(g.x) for a group g", e->name,
+             e->name);
+        return T_ERR;
+    }
     if (fn >= FN_COUNT) {
-        RERR(r, e->span, "%s() needs a related table, a group or a list", e->name);
+        EERR(r, e, e->span, "%s() needs a related table, a group or a list", e->name);
         return T_ERR;
     }
     return resolve_scalar_call(r, e, fn, ctx);
@@ -663,22 +771,22 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
 {
     Type res = fn == FN_ANY || fn == FN_ALL ? T_BOOLT : T_NUMT;
     if (fn == FN_ANY || fn == FN_ALL) {
-        RERR(r, e->span, "%s() works on lists; use count(... where ...) > 0 for tables and groups",
-             e->name);
+        EERR(r, e, e->span,
+             "%s() works on lists; use count(... where ...) > 0 for tables and groups", e->name);
         return T_ERR;
     }
     if (fn != FN_COUNT && !arg) {
-        RERR(r, e->span, "%s() needs the value to aggregate, e.g. %s(%s.x)", e->name, e->name,
+        EERR(r, e, e->span, "%s() needs the value to aggregate, e.g. %s(%s.x)", e->name, e->name,
              ((Expr *)e->args.items[0])->name);
         return T_ERR;
     }
     if (fn == FN_COUNT && arg) {
-        RERR(r, arg->span, "count() counts rows; filter them with 'where'");
+        EERR(r, arg, arg->span, "count() counts rows; filter them with 'where'");
         return T_ERR;
     }
     if (c->kind == COLL_REL) {
         if (fn >= FN_STDDEV) {
-            RERR(r, e->span, "%s() works on groups, not on related tables", e->name);
+            EERR(r, e, e->span, "%s() works on groups, not on related tables", e->name);
             return T_ERR;
         }
         Ctx rc = {.kind = CTX_ROW, .table = c->child, .func = ctx->func, .depth = ctx->depth};
@@ -719,7 +827,8 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
     if (arg) expect_type(r, arg, resolve_expr(r, arg, ctx), T_NUM, "the aggregated value");
     if (e->where) expect_type(r, e->where, resolve_expr(r, e->where, ctx), T_BOOL, "the filter");
     if ((fn == FN_RANK || fn == FN_RANK_ASC || fn == FN_ZSCORE) && e->where)
-        RERR(r, e->where->span, "%s() ranks the whole group; 'where' is not allowed", e->name);
+        EERR(r, e->where, e->where->span, "%s() ranks the whole group; 'where' is not allowed",
+             e->name);
     ptrvec_push(r->arena, &r->m->group_aggs, g);
     bind(r, e, B_GROUPAGG, res)->gagg = g;
     /* Group membership depends on the group's key values. */

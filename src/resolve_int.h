@@ -45,6 +45,8 @@ typedef struct Resolver {
     Diags *diags;
     Model *m;
     const Source *src; /* source of the declaration being resolved */
+    PtrVec bad_funcs;  /* Decl * of functions already reported (recursive, bad body) */
+    PtrVec poisoned;   /* names already reported unknown: later uses stay quiet */
 } Resolver;
 
 Sym *sym_find(Resolver *r, const char *name);
@@ -54,9 +56,22 @@ bool type_is(Type t, BaseType b);
 void expect_type(Resolver *r, Expr *e, Type got, BaseType want, const char *what);
 Value eval_const(Resolver *r, Expr *e, bool *ok);
 void add_dep(ValueDef *owner, ValueDef *dep, Arena *a);
+bool ptrvec_has(const PtrVec *v, const void *item);
+void bad_date(Resolver *r, const Expr *lit, Span span);
+bool name_poisoned(const Resolver *r, const char *name);
 
 static const Span NOSPAN = {0, 0};
 #define RERR(r, span, ...)  diag_at((r)->diags, DIAG_ERROR, (r)->src, (span), __VA_ARGS__)
 #define RWARN(r, span, ...) diag_at((r)->diags, DIAG_WARNING, (r)->src, (span), __VA_ARGS__)
+
+/* The source an expression was written in: a function's body expanded at a
+** call site keeps the function's file, its arguments the caller's. */
+static inline const Source *expr_src(const Resolver *r, const Expr *e)
+{
+    return e && e->src ? e->src : r->src;
+}
+/* An error at a span of expression e (or of a part of it written in the same file). */
+#define EERR(r, e, span, ...)                                                                      \
+    diag_at((r)->diags, DIAG_ERROR, expr_src((r), (e)), (span), __VA_ARGS__)
 
 #endif
