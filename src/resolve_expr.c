@@ -346,6 +346,143 @@ static Coll resolve_coll(Resolver *r, Expr *e, const Ctx *ctx)
 
 static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx);
 
+/* a.b: a column reached through references, or a misused group or relation. */
+static Type resolve_field(Resolver *r, Expr *e, const Ctx *ctx)
+{
+    Type a;
+
+    Column *path[16];
+    int n = 0;
+    bool reported = false;
+    if (resolve_path(r, e, ctx, path, &n, &reported)) return column_bind(r, e, path, n);
+    if (reported || e->bound) return T_ERR;
+    Coll c = resolve_coll(r, e->a, ctx);
+    if (c.kind == COLL_ERROR) return T_ERR;
+    if (c.kind == COLL_GROUP) {
+        EERR(r, e, e->span, "'%s' is a group; use an aggregate such as avg(%s.%s)", e->a->name,
+             e->a->name, e->name);
+        return T_ERR;
+    }
+    n = 0;
+    if (resolve_path(r, e->a, ctx, path, &n, NULL) && path[n - 1]->kind == COL_REF) {
+        Column *last = path[n - 1];
+        Coll rel = resolve_coll(r, e, ctx);
+        if (rel.kind == COLL_ERROR) return T_ERR;
+        if (rel.kind == COLL_REL) {
+            EERR(r, e, e->span, "'%s' is a related table; use an aggregate such as count(%.*s)",
+                 e->name, (int)(e->span.end - e->span.start), expr_src(r, e)->text + e->span.start);
+            return T_ERR;
+        }
+        const char *cands[256];
+        int nc = 0;
+        for (int i = 0; i < last->ref->ncols && nc < 256; i++)
+            cands[nc++] = last->ref->cols[i]->name;
+        const char *best = suggest_closest(e->name, cands, (size_t)nc);
+        if (best)
+            EERR(r, e, e->name_span, "unknown column '%s' in table %s (did you mean '%s'?)",
+                 e->name, last->ref->name, best);
+        else
+            EERR(r, e, e->name_span, "unknown column '%s' in table %s", e->name, last->ref->name);
+    } else if (!e->a->bound || e->a->bound->kind != B_COL) {
+        a = resolve_expr(r, e->a, ctx);
+        if (a.base != T_ERROR)
+            EERR(r, e->a, e->a->span, "only references (->) can be followed with '.'");
+    }
+    return T_ERR;
+}
+
+static Type resolve_binary(Resolver *r, Expr *e, const Ctx *ctx)
+{
+    Type a = resolve_expr(r, e->a, ctx);
+    Type b = resolve_expr(r, e->b, ctx);
+    bool list = a.list || b.list;
+    if (a.list && b.list) {
+        EERR(r, e, e->span, "cannot combine two lists; compare a list with one value");
+        return T_ERR;
+    }
+    Type ea = a, eb = b;
+    ea.list = eb.list = false;
+    Type res = T_ERR;
+    if (e->op <= OP_DIV) {
+        expect_type(r, e->a, ea, T_NUM, "an operand of arithmetic");
+        expect_type(r, e->b, eb, T_NUM, "an operand of arithmetic");
+        res = T_NUMT;
+    } else if (e->op == OP_AND || e->op == OP_OR) {
+        expect_type(r, e->a, ea, T_BOOL, "an operand of 'and'/'or'");
+        expect_type(r, e->b, eb, T_BOOL, "an operand of 'and'/'or'");
+        res = T_BOOLT;
+    } else {
+        res = T_BOOLT;
+        if (ea.base != T_ERROR && eb.base != T_ERROR && ea.base != eb.base)
+            EERR(r, e, e->span, "cannot compare a %s with a %s", type_name(ea), type_name(eb));
+        else if ((ea.base == T_TEXT || ea.base == T_BOOL) && e->op != OP_EQ && e->op != OP_NE)
+            EERR(r, e, e->span, "a %s can only be compared with == or !=", type_name(ea));
+        /* A literal compared with an enumeration must be one of its values. */
+        Expr *lit = e->b->kind == E_STR ? e->b : e->a->kind == E_STR ? e->a : NULL;
+        const PtrVec *ev = lit == e->b ? a.enum_vals : b.enum_vals;
+        if (lit && ev) {
+            bool found = false;
+            for (int i = 0; i < ev->n && !found; i++)
+                found = strcmp(ev->items[i], lit->str) == 0;
+            if (!found) {
+                const char *best =
+                    suggest_closest(lit->str, (const char *const *)ev->items, (size_t)ev->n);
+                if (best)
+                    EERR(r, lit, lit->span,
+                         "\"%s\" is not one of the allowed values (did you mean \"%s\"?)", lit->str,
+                         best);
+                else
+                    EERR(r, lit, lit->span, "\"%s\" is not one of the allowed values", lit->str);
+            }
+        }
+    }
+    res.list = list;
+    bind(r, e, B_FUNC, res);
+    return res;
+}
+
+static Type resolve_in(Resolver *r, Expr *e, const Ctx *ctx)
+{
+    Type a = resolve_expr(r, e->a, ctx);
+    if (e->b->kind != E_LIST) {
+        EERR(r, e->b, e->b->span, "expected a list such as [\"a\", \"b\"] after 'in'");
+        return T_ERR;
+    }
+    for (int i = 0; i < e->b->args.n; i++) {
+        Expr *x = e->b->args.items[i];
+        Expr cmp = {.kind = E_BINARY, .op = OP_EQ, .span = x->span, .a = e->a, .b = x};
+        (void)cmp;
+        Type b = resolve_expr(r, x, ctx);
+        if (a.base != T_ERROR && b.base != T_ERROR && a.base != b.base)
+            EERR(r, x, x->span, "cannot compare a %s with a %s", type_name(a), type_name(b));
+        if (x->kind == E_STR && a.enum_vals) {
+            bool found = false;
+            for (int k = 0; k < a.enum_vals->n && !found; k++)
+                found = strcmp(a.enum_vals->items[k], x->str) == 0;
+            if (!found) EERR(r, x, x->span, "\"%s\" is not one of the allowed values", x->str);
+        }
+    }
+    bind(r, e, B_FUNC, T_BOOLT);
+    return T_BOOLT;
+}
+
+static Type resolve_list(Resolver *r, Expr *e, const Ctx *ctx)
+{
+    Type t = T_ERR;
+    for (int i = 0; i < e->args.n; i++) {
+        Expr *item = e->args.items[i];
+        Type x = resolve_expr(r, item, ctx);
+        if (x.list) EERR(r, item, item->span, "lists cannot be nested");
+        if (t.base == T_ERROR)
+            t = x;
+        else if (x.base != T_ERROR && x.base != t.base)
+            EERR(r, item, item->span, "list items differ: %s and %s", type_name(t), type_name(x));
+    }
+    t.list = true;
+    bind(r, e, B_FUNC, t);
+    return t;
+}
+
 Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
 {
     Type a, b;
@@ -356,48 +493,7 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
         bind(r, e, B_LIT, T_TEXTT)->lit.t = intern_put(&r->m->strings, e->str, strlen(e->str));
         return T_TEXTT;
     case E_NAME: return resolve_name(r, e, ctx);
-    case E_FIELD: {
-        Column *path[16];
-        int n = 0;
-        bool reported = false;
-        if (resolve_path(r, e, ctx, path, &n, &reported)) return column_bind(r, e, path, n);
-        if (reported || e->bound) return T_ERR;
-        Coll c = resolve_coll(r, e->a, ctx);
-        if (c.kind == COLL_ERROR) return T_ERR;
-        if (c.kind == COLL_GROUP) {
-            EERR(r, e, e->span, "'%s' is a group; use an aggregate such as avg(%s.%s)", e->a->name,
-                 e->a->name, e->name);
-            return T_ERR;
-        }
-        n = 0;
-        if (resolve_path(r, e->a, ctx, path, &n, NULL) && path[n - 1]->kind == COL_REF) {
-            Column *last = path[n - 1];
-            Coll rel = resolve_coll(r, e, ctx);
-            if (rel.kind == COLL_ERROR) return T_ERR;
-            if (rel.kind == COLL_REL) {
-                EERR(r, e, e->span, "'%s' is a related table; use an aggregate such as count(%.*s)",
-                     e->name, (int)(e->span.end - e->span.start),
-                     expr_src(r, e)->text + e->span.start);
-                return T_ERR;
-            }
-            const char *cands[256];
-            int nc = 0;
-            for (int i = 0; i < last->ref->ncols && nc < 256; i++)
-                cands[nc++] = last->ref->cols[i]->name;
-            const char *best = suggest_closest(e->name, cands, (size_t)nc);
-            if (best)
-                EERR(r, e, e->name_span, "unknown column '%s' in table %s (did you mean '%s'?)",
-                     e->name, last->ref->name, best);
-            else
-                EERR(r, e, e->name_span, "unknown column '%s' in table %s", e->name,
-                     last->ref->name);
-        } else if (!e->a->bound || e->a->bound->kind != B_COL) {
-            a = resolve_expr(r, e->a, ctx);
-            if (a.base != T_ERROR)
-                EERR(r, e->a, e->a->span, "only references (->) can be followed with '.'");
-        }
-        return T_ERR;
-    }
+    case E_FIELD: return resolve_field(r, e, ctx);
     case E_UNARY:
         a = resolve_expr(r, e->a, ctx);
         if (e->op == OP_NEG) {
@@ -408,55 +504,7 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
         expect_type(r, e->a, a, T_BOOL, "the operand of 'not'");
         bind(r, e, B_FUNC, T_BOOLT);
         return T_BOOLT;
-    case E_BINARY: {
-        a = resolve_expr(r, e->a, ctx);
-        b = resolve_expr(r, e->b, ctx);
-        bool list = a.list || b.list;
-        if (a.list && b.list) {
-            EERR(r, e, e->span, "cannot combine two lists; compare a list with one value");
-            return T_ERR;
-        }
-        Type ea = a, eb = b;
-        ea.list = eb.list = false;
-        Type res = T_ERR;
-        if (e->op <= OP_DIV) {
-            expect_type(r, e->a, ea, T_NUM, "an operand of arithmetic");
-            expect_type(r, e->b, eb, T_NUM, "an operand of arithmetic");
-            res = T_NUMT;
-        } else if (e->op == OP_AND || e->op == OP_OR) {
-            expect_type(r, e->a, ea, T_BOOL, "an operand of 'and'/'or'");
-            expect_type(r, e->b, eb, T_BOOL, "an operand of 'and'/'or'");
-            res = T_BOOLT;
-        } else {
-            res = T_BOOLT;
-            if (ea.base != T_ERROR && eb.base != T_ERROR && ea.base != eb.base)
-                EERR(r, e, e->span, "cannot compare a %s with a %s", type_name(ea), type_name(eb));
-            else if ((ea.base == T_TEXT || ea.base == T_BOOL) && e->op != OP_EQ && e->op != OP_NE)
-                EERR(r, e, e->span, "a %s can only be compared with == or !=", type_name(ea));
-            /* A literal compared with an enumeration must be one of its values. */
-            Expr *lit = e->b->kind == E_STR ? e->b : e->a->kind == E_STR ? e->a : NULL;
-            const PtrVec *ev = lit == e->b ? a.enum_vals : b.enum_vals;
-            if (lit && ev) {
-                bool found = false;
-                for (int i = 0; i < ev->n && !found; i++)
-                    found = strcmp(ev->items[i], lit->str) == 0;
-                if (!found) {
-                    const char *best =
-                        suggest_closest(lit->str, (const char *const *)ev->items, (size_t)ev->n);
-                    if (best)
-                        EERR(r, lit, lit->span,
-                             "\"%s\" is not one of the allowed values (did you mean \"%s\"?)",
-                             lit->str, best);
-                    else
-                        EERR(r, lit, lit->span, "\"%s\" is not one of the allowed values",
-                             lit->str);
-                }
-            }
-        }
-        res.list = list;
-        bind(r, e, B_FUNC, res);
-        return res;
-    }
+    case E_BINARY: return resolve_binary(r, e, ctx);
     case E_IF:
         a = resolve_expr(r, e->a, ctx);
         expect_type(r, e->a, a, T_BOOL, "the condition of 'if'");
@@ -470,45 +518,8 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
         a = a.base == T_ERROR ? b : a;
         bind(r, e, B_FUNC, a);
         return a;
-    case E_IN: {
-        a = resolve_expr(r, e->a, ctx);
-        if (e->b->kind != E_LIST) {
-            EERR(r, e->b, e->b->span, "expected a list such as [\"a\", \"b\"] after 'in'");
-            return T_ERR;
-        }
-        for (int i = 0; i < e->b->args.n; i++) {
-            Expr *x = e->b->args.items[i];
-            Expr cmp = {.kind = E_BINARY, .op = OP_EQ, .span = x->span, .a = e->a, .b = x};
-            (void)cmp;
-            b = resolve_expr(r, x, ctx);
-            if (a.base != T_ERROR && b.base != T_ERROR && a.base != b.base)
-                EERR(r, x, x->span, "cannot compare a %s with a %s", type_name(a), type_name(b));
-            if (x->kind == E_STR && a.enum_vals) {
-                bool found = false;
-                for (int k = 0; k < a.enum_vals->n && !found; k++)
-                    found = strcmp(a.enum_vals->items[k], x->str) == 0;
-                if (!found) EERR(r, x, x->span, "\"%s\" is not one of the allowed values", x->str);
-            }
-        }
-        bind(r, e, B_FUNC, T_BOOLT);
-        return T_BOOLT;
-    }
-    case E_LIST: {
-        Type t = T_ERR;
-        for (int i = 0; i < e->args.n; i++) {
-            Expr *item = e->args.items[i];
-            Type x = resolve_expr(r, item, ctx);
-            if (x.list) EERR(r, item, item->span, "lists cannot be nested");
-            if (t.base == T_ERROR)
-                t = x;
-            else if (x.base != T_ERROR && x.base != t.base)
-                EERR(r, item, item->span, "list items differ: %s and %s", type_name(t),
-                     type_name(x));
-        }
-        t.list = true;
-        bind(r, e, B_FUNC, t);
-        return t;
-    }
+    case E_IN: return resolve_in(r, e, ctx);
+    case E_LIST: return resolve_list(r, e, ctx);
     case E_CALL: return resolve_call(r, e, ctx);
     }
     return T_ERR;
