@@ -53,10 +53,12 @@ static inline void numcol_reserve(NumCol *c, int32_t n)
             c->wide[i] = DEC_NULL;
     } else if (c->narrow) {
         c->narrow = xrealloc(c->narrow, sizeof(int64_t) * (size_t)cap);
+        xadvise_huge(c->narrow, sizeof(int64_t) * (size_t)cap);
         for (int32_t i = c->cap; i < cap; i++)
             c->narrow[i] = INT64_MIN;
     } else {
         c->small = xrealloc(c->small, sizeof(int32_t) * (size_t)cap);
+        xadvise_huge(c->small, sizeof(int32_t) * (size_t)cap);
         for (int32_t i = c->cap; i < cap; i++)
             c->small[i] = INT32_MIN;
     }
