@@ -129,6 +129,17 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         return false;
     case COL_REF: {
         Table *rt = c->ref;
+        /* Exports list a person's cases together: the same key as the row
+        ** before needs no hash lookup. */
+        if (c->last_id && f->len == c->last_len) {
+            size_t n;
+            const char *prev = intern_str(&m->strings, c->last_id, &n);
+            if (memcmp(prev, f->ptr, n) == 0) {
+                v->d = c->last_row;
+                v->t = c->last_id;
+                return true;
+            }
+        }
         uint32_t id = intern_find(&m->strings, f->ptr, f->len);
         int32_t row = id && id < rt->row_by_text_cap ? rt->row_by_text[id] : -1;
         if (row < 0) {
@@ -140,6 +151,9 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         }
         v->d = row;
         v->t = id;
+        c->last_id = id;
+        c->last_len = f->len;
+        c->last_row = row;
         return true;
     }
     }
