@@ -57,12 +57,12 @@ typedef struct Column {
     Table *table;       /* the table it belongs to */
     Table *ref;         /* COL_REF target */
     uint32_t *enum_ids; /* COL_ENUM: interned allowed values */
-    uint32_t last_id;        /* COL_REF: the key read last, and its row */
+    uint32_t last_id;   /* COL_REF: the key read last, and its row */
     size_t last_len;
     int32_t last_row;
-    int index;          /* position in its table */
-    int csv_pos;        /* field position in the current CSV header */
-    bool used;          /* read by some expression: worth storing */
+    int index;   /* position in its table */
+    int csv_pos; /* field position in the current CSV header */
+    bool used;   /* read by some expression: worth storing */
     /* storage, one of, by type (NULL for streamed tables) */
     NumCol num;
     uint32_t *text; /* interned ids (also enums) */

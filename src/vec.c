@@ -77,8 +77,10 @@ static void vec_logic(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8
     for (int i = 0; i < n; i++) {
         if (!need[i])
             out[i] = a[i];
+        else if (a[i].null || out[i].null)
+            out[i].null = true;
         else
-            out[i] = eval_binary(ev, e, -1, a[i], out[i]);
+            out[i].b = e->op == OP_AND ? a[i].b && out[i].b : a[i].b || out[i].b;
     }
 }
 
@@ -121,6 +123,23 @@ static void vec_binary(Eval *ev, Expr *e, const int32_t *rows, int n, const uint
                 eval_fail(ev, e, at_row(ev, rows, i),
                           st == DEC_DIVZERO ? "division by zero" : "arithmetic overflow");
             out[i].n = r;
+        }
+        return;
+    }
+    if (e->a->bound->type.base == T_NUM && e->b->bound->type.base == T_NUM) {
+        /* numeric comparison: one loop, no per-row dispatch */
+        for (int i = 0; i < n; i++) {
+            if ((act && !act[i]) || a[i].null || out[i].null) {
+                out[i].null = true;
+                continue;
+            }
+            int c = dec_cmp(a[i].n, out[i].n);
+            out[i].b = e->op == OP_EQ   ? c == 0
+                       : e->op == OP_NE ? c != 0
+                       : e->op == OP_LT ? c < 0
+                       : e->op == OP_LE ? c <= 0
+                       : e->op == OP_GT ? c > 0
+                                        : c >= 0;
         }
         return;
     }
