@@ -47,6 +47,9 @@ static const char usage_run[] =
     "Exit status: 0 on success, 1 on errors in the scheme or the data, 2 on bad usage.\n"
     "A failed run never leaves a partial output file.\n";
 
+/* Results are written in large blocks: a million rows are 150 MB. */
+#define OUTPUT_BUFFER (1 << 20)
+
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
     fprintf(stderr, "kaoping: ");
@@ -180,6 +183,7 @@ static int output_format(const RunArgs *a, KpFormat *fmt)
 static int write_output(KpScheme *s, const RunArgs *a, KpFormat fmt, Diags *d)
 {
     if (!a->out) {
+        setvbuf(stdout, NULL, _IOFBF, OUTPUT_BUFFER);
         if (!kp_write(s, stdout, fmt, d)) return 1;
         return fflush(stdout) == 0 ? 0 : 1;
     }
@@ -194,6 +198,7 @@ static int write_output(KpScheme *s, const RunArgs *a, KpFormat fmt, Diags *d)
         free(tmp);
         return 1;
     }
+    setvbuf(f, NULL, _IOFBF, OUTPUT_BUFFER);
     bool ok = kp_write(s, f, fmt, d);
     int err = errno;
     if (fclose(f) != 0 && ok) ok = false, err = errno;
