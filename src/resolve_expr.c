@@ -275,6 +275,10 @@ static bool resolve_path(Resolver *r, Expr *e, const Ctx *ctx, Column **path, in
         }
         return false;
     }
+    if (!last->ref) { /* its table is unknown: reported with the table */
+        if (reported) *reported = true;
+        return false;
+    }
     Column *c = table_column(last->ref, e->name);
     if (!c) return false;
     path[(*n)++] = c;
@@ -330,7 +334,7 @@ static Coll resolve_coll(Resolver *r, Expr *e, const Ctx *ctx)
     if (e->kind == E_FIELD) {
         if (!resolve_path(r, e->a, ctx, c.path, &c.npath, NULL)) return c;
         Column *last = c.path[c.npath - 1];
-        if (last->kind != COL_REF || table_column(last->ref, name)) return c;
+        if (last->kind != COL_REF || !last->ref || table_column(last->ref, name)) return c;
         parent = last->ref;
     }
     bool ambiguous = false;
@@ -364,7 +368,8 @@ static Type resolve_field(Resolver *r, Expr *e, const Ctx *ctx)
         return T_ERR;
     }
     n = 0;
-    if (resolve_path(r, e->a, ctx, path, &n, NULL) && path[n - 1]->kind == COL_REF) {
+    if (resolve_path(r, e->a, ctx, path, &n, NULL) && path[n - 1]->kind == COL_REF &&
+        path[n - 1]->ref) {
         Column *last = path[n - 1];
         Coll rel = resolve_coll(r, e, ctx);
         if (rel.kind == COLL_ERROR) return T_ERR;
