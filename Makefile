@@ -17,7 +17,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
 STDLIB   := $(wildcard stdlib/*.kp)
 
-.PHONY: all deps demo test unit golden test-san bench gen clean format format-check
+.PHONY: all deps demo test unit golden test-san bench gen clean format format-check fuzz fuzz-run
 all: $(B)/kaoping
 
 deps:
@@ -95,6 +95,26 @@ format:
 
 format-check:
 	clang-format --dry-run -Werror src/*.c src/*.h tests/unit/*.c tools/*.c
+
+# libFuzzer harness over parsing + resolving (not part of `test`; needs clang).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   ?=
+FUZZ_GEN     := build/gen/parser.c build/gen/lexer.c build/gen/stdlib_data.c
+FUZZ_SEEDS   := $(wildcard rules/*.kp examples/*/*.kp stdlib/*.kp tests/errors/*/*.kp tests/golden/*/*.kp)
+
+fuzz: build/fuzz/fuzz_check
+
+build/fuzz/fuzz_check: tests/fuzz/fuzz_check.c $(LIB_SRC) $(wildcard src/*.h) $(FUZZ_GEN) build/gen/parser.h build/gen/lexer.h
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibuild/gen \
+		-o $@ tests/fuzz/fuzz_check.c $(LIB_SRC) $(FUZZ_GEN) -lm
+
+fuzz-run: build/fuzz/fuzz_check
+	@mkdir -p build/fuzz/corpus build/fuzz/artifacts
+	@for f in $(FUZZ_SEEDS); do cp "$$f" "build/fuzz/corpus/seed_$$(echo "$$f" | tr '/' '_')"; done
+	build/fuzz/fuzz_check -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-dict=tests/fuzz/rules.dict -artifact_prefix=build/fuzz/artifacts/ $(FUZZ_FLAGS) build/fuzz/corpus
 
 clean:
 	rm -rf build
