@@ -17,13 +17,6 @@ static int32_t at_row(Eval *ev, const int32_t *rows, int i)
     return -1;
 }
 
-static void fill_null(Value *out, int n)
-{
-    memset(out, 0, sizeof(Value) * (size_t)n);
-    for (int i = 0; i < n; i++)
-        out[i].null = true;
-}
-
 static void fallback(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act, Value *out)
 {
     for (int i = 0; i < n; i++) {
@@ -250,5 +243,4 @@ void eval_vec(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act,
         return;
     default: fallback(ev, e, rows, n, act, out); return;
     }
-    (void)fill_null;
 }
