@@ -74,4 +74,20 @@ static inline const Source *expr_src(const Resolver *r, const Expr *e)
 #define EERR(r, e, span, ...)                                                                      \
     diag_at((r)->diags, DIAG_ERROR, expr_src((r), (e)), (span), __VA_ARGS__)
 
+/* resolve.c */
+extern const char *const sym_kind_names[];
+Sym *declare(Resolver *r, const char *name, Span span, SymKind k, void *ptr);
+ValueDef *declare_value(Resolver *r, const char *name, Span span, ValKind k, Decl *d);
+/* resolve_table.c, resolve_grade.c */
+void declare_table(Resolver *r, Decl *d);
+void resolve_refs(Resolver *r);
+void order_tables(Resolver *r);
+void unknown_table(Resolver *r, const char *name, Span span);
+bool written_in_chinese(const Source *src, Span span);
+void declare_grades(Resolver *r, Decl *d);
+void resolve_grades(Resolver *r);
+void resolve_veto(Resolver *r, Decl *d);
+void resolve_output(Resolver *r, Decl *d);
+int grade_index(Resolver *r, const char *name, Span span);
+
 #endif
