@@ -19,6 +19,14 @@ void ptrvec_push(Arena *a, PtrVec *v, void *item)
     v->items[v->n++] = item;
 }
 
+void *ptrarr_append(Arena *a, void *arr, int *n, void *item)
+{
+    void **items = ARENA_ARR(a, void *, *n + 1);
+    if (*n) memcpy(items, arr, sizeof(void *) * (size_t)*n);
+    items[(*n)++] = item;
+    return items;
+}
+
 Span span_join(Span a, Span b)
 {
     Span s = {a.start < b.start ? a.start : b.start, a.end > b.end ? a.end : b.end};

@@ -16,6 +16,9 @@ typedef struct PtrVec {
     int n, cap;
 } PtrVec;
 void ptrvec_push(Arena *a, PtrVec *v, void *item);
+/* Appends item to a plain pointer array kept beside its count (the model's
+** tables, params, values ...), returning the new array. */
+void *ptrarr_append(Arena *a, void *arr, int *n, void *item);
 
 typedef enum {
     E_NUM,    /* num, is_percent */

@@ -48,10 +48,7 @@ static ValueDef *new_value(Resolver *r, const char *name, ValKind k, Decl *d)
     v->type.base = T_NUM;
     v->id = r->m->nvalues;
     Model *m = r->m;
-    ValueDef **vals = ARENA_ARR(r->arena, ValueDef *, m->nvalues + 1);
-    if (m->nvalues) memcpy(vals, m->values, sizeof(ValueDef *) * (size_t)m->nvalues);
-    vals[m->nvalues++] = v;
-    m->values = vals;
+    m->values = ptrarr_append(r->arena, m->values, &m->nvalues, v);
     return v;
 }
 
@@ -85,10 +82,7 @@ static void declare_param(Resolver *r, Decl *d)
     p->span = d->name_span;
     p->decl = d;
     Model *m = r->m;
-    Param **ps = ARENA_ARR(r->arena, Param *, m->nparams + 1);
-    if (m->nparams) memcpy(ps, m->params, sizeof(Param *) * (size_t)m->nparams);
-    ps[m->nparams++] = p;
-    m->params = ps;
+    m->params = ptrarr_append(r->arena, m->params, &m->nparams, p);
     declare(r, d->name, d->name_span, SYM_PARAM, p);
 }
 
@@ -417,10 +411,7 @@ static void declare_decl(Resolver *r, Decl *d)
         g->src = d->src;
         g->decl = d;
         g->keys = d->keys;
-        Group **gs = ARENA_ARR(r->arena, Group *, m->ngroups + 1);
-        if (m->ngroups) memcpy(gs, m->groups, sizeof(Group *) * (size_t)m->ngroups);
-        gs[m->ngroups++] = g;
-        m->groups = gs;
+        m->groups = ptrarr_append(r->arena, m->groups, &m->ngroups, g);
         declare(r, d->name, d->name_span, SYM_GROUP, g);
         break;
     }

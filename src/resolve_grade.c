@@ -198,10 +198,7 @@ void resolve_veto(Resolver *r, Decl *d)
     for (int i = 0; i < m->nvetoes; i++)
         if (strcmp(m->vetoes[i]->name, v->name) == 0)
             RERR(r, d->name_span, "veto '%s' is declared twice", v->name);
-    Veto **vs = ARENA_ARR(r->arena, Veto *, m->nvetoes + 1);
-    if (m->nvetoes) memcpy(vs, m->vetoes, sizeof(Veto *) * (size_t)m->nvetoes);
-    vs[m->nvetoes++] = v;
-    m->vetoes = vs;
+    m->vetoes = ptrarr_append(r->arena, m->vetoes, &m->nvetoes, v);
 }
 
 /* `output a, b`: lets shown in the results beside the indicators. */

@@ -115,10 +115,7 @@ void declare_table(Resolver *r, Decl *d)
         RERR(r, t->cols[t->key_col]->span, "the key column '%s' must be text or int", d->key);
     }
     Model *m = r->m;
-    Table **tabs = ARENA_ARR(r->arena, Table *, m->ntables + 1);
-    if (m->ntables) memcpy(tabs, m->tables, sizeof(Table *) * (size_t)m->ntables);
-    tabs[m->ntables++] = t;
-    m->tables = tabs;
+    m->tables = ptrarr_append(r->arena, m->tables, &m->ntables, t);
     declare(r, t->name, t->span, SYM_TABLE, t);
 }
 
