@@ -2,14 +2,14 @@
 CC      ?= cc
 SAN     ?=
 B       := build$(if $(SAN),/san)
-CFLAGS_BASE := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Isrc -I$(B)/gen -MMD -MP
+CFLAGS_BASE := -std=gnu11 -D_GNU_SOURCE -pthread -O2 -g -Wall -Wextra -Werror -Isrc -I$(B)/gen -MMD -MP
 ifeq ($(SAN),1)
 CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS  := $(CFLAGS_BASE) $(EXTRA_CFLAGS)
 GENFLAGS := $(filter-out -Wextra,$(CFLAGS)) -Wno-unused-function -Wno-sign-compare
-LDLIBS  := -lm
+LDLIBS  := -lm -pthread
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/parser.o $(B)/obj/lexer.o
@@ -70,9 +70,9 @@ demo: deps
 unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t --jobs 2 --short-filename; done
 
-golden: $(B)/kaoping
+golden: $(B)/kaoping $(B)/kpgen
 	tests/run_golden.sh $(B)/kaoping
-	tests/cli_test.sh $(B)/kaoping
+	tests/cli_test.sh $(B)/kaoping $(B)/kpgen
 	tests/readme_test.sh $(B)/kaoping
 
 test-san:

@@ -573,8 +573,14 @@ uint32_t csv_record_line(const CsvReader *r)
 
 void csv_field_pos(const CsvReader *r, size_t i, uint32_t *line, uint32_t *col)
 {
-    uint32_t l = r->rec_line, c = 1;
-    walk_fields(r->fields, i < r->nf ? i : r->nf, &l, &c);
+    csv_fields_pos(r->fields, r->nf, r->rec_line, i, line, col);
+}
+
+void csv_fields_pos(const CsvField *f, size_t nf, uint32_t rec_line, size_t i, uint32_t *line,
+                    uint32_t *col)
+{
+    uint32_t l = rec_line, c = 1;
+    walk_fields(f, i < nf ? i : nf, &l, &c);
     *line = l;
     *col = c;
 }

@@ -43,5 +43,8 @@ uint32_t csv_record_line(const CsvReader *r);
 /* Line and code-point column where field i of the last record starts
 ** (computed on demand, for error messages). */
 void csv_field_pos(const CsvReader *r, size_t i, uint32_t *line, uint32_t *col);
+/* The same for a record kept elsewhere: its nf fields and the line it started on. */
+void csv_fields_pos(const CsvField *f, size_t nf, uint32_t rec_line, size_t i, uint32_t *line,
+                    uint32_t *col);
 
 #endif

@@ -350,10 +350,19 @@ size_t dec_format(Dec a, char *buf)
         return 0;
     }
     if (a < 0) *p++ = '-';
-    U128 m = mag(a), ip = m / USCALE;
-    uint64_t fp = (uint64_t)(m % USCALE);
+    U128 m = mag(a), ip;
+    uint64_t fp;
+    if (m >> 64 == 0) { /* nearly every value: 64-bit division is much cheaper */
+        ip = (uint64_t)m / (uint64_t)DEC_SCALE;
+        fp = (uint64_t)m % (uint64_t)DEC_SCALE;
+    } else {
+        ip = m / USCALE;
+        fp = (uint64_t)(m % USCALE);
+    }
     /* The integer part is below 2^87: two 64-bit pieces cover it. */
-    uint64_t ihi = (uint64_t)(ip / e18), ilo = (uint64_t)(ip % e18);
+    bool small = ip >> 64 == 0;
+    uint64_t ihi = small ? (uint64_t)ip / e18 : (uint64_t)(ip / e18);
+    uint64_t ilo = small ? (uint64_t)ip % e18 : (uint64_t)(ip % e18);
     if (ihi != 0) p += put_u64(p, ihi, 0);
     p += put_u64(p, ilo, ihi != 0 ? 18 : 0);
     if (fp != 0) {

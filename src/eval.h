@@ -22,9 +22,12 @@ typedef struct Eval {
     int row_ncols;
     const char *row_path;
     uint32_t row_line;
-    int32_t nrows;              /* rows of the assessed table */
-    struct CsvReader *open_csv; /* closed by the caller after an error */
-    void **allocs;              /* every run-time allocation, freed by eval_free_all */
+    int32_t nrows;            /* rows of the assessed table */
+    struct CsvPipe *open_csv; /* closed by the caller after an error */
+    bool key_order_known;     /* key_order has run */
+    int32_t *by_key;          /* assessed rows in key order; NULL: already in order */
+    int32_t *key_rank;        /* position of each row in that order; NULL likewise */
+    void **allocs;            /* every run-time allocation, freed by eval_free_all */
     size_t nallocs, cap_allocs;
 } Eval;
 
@@ -62,6 +65,18 @@ void compute_value(Eval *ev, ValueDef *v);
 Value value_get(Eval *ev, ValueDef *v, int32_t row);
 void group_build(Eval *ev, Group *g);
 void group_agg_compute(Eval *ev, GroupAgg *g);
+
+/* keyorder.c: works out the key order once; then key_row(ev, i) is the
+** i-th row by key and key_pos(ev, row) the position of a row. */
+void key_order(Eval *ev);
+static inline int32_t key_row(const Eval *ev, int32_t i)
+{
+    return ev->by_key ? ev->by_key[i] : i;
+}
+static inline int32_t key_pos(const Eval *ev, int32_t row)
+{
+    return ev->key_rank ? ev->key_rank[row] : row;
+}
 
 /* grade.c */
 void grade_compute(Eval *ev);

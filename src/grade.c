@@ -20,6 +20,7 @@ typedef struct SortCtx {
     const bool *desc;
     int nkeys;
     const int32_t *gid;
+    const Eval *ev;
 } SortCtx;
 
 static int order_cmp(const void *pa, const void *pb, void *arg)
@@ -41,8 +42,8 @@ static int order_cmp(const void *pa, const void *pb, void *arg)
             r = dec_cmp(x->n, y->n);
         if (r) return c->desc[k] && !x->null && !y->null ? -r : r;
     }
-    const Table *t = c->m->assessed;
-    return value_cmp_text(c->m, t->key_text[a], t->key_text[b]);
+    int32_t ka = key_pos(c->ev, a), kb = key_pos(c->ev, b);
+    return ka < kb ? -1 : ka > kb;
 }
 
 typedef struct Decision {
@@ -128,8 +129,17 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
     int32_t *first = ev_alloc(ev, sizeof(int32_t) * (size_t)(ngroups ? ngroups : 1));
     for (int32_t g = 0; g < ngroups; g++)
         first[g] = -1;
+    int32_t rows[EVAL_BATCH];
+    Value vals[EVAL_BATCH];
     for (int32_t row = 0; row < ev->nrows; row++) {
-        Value v = eval_expr(ev, rule->quota, row);
+        int i = row % EVAL_BATCH;
+        if (i == 0) {
+            int n = ev->nrows - row < EVAL_BATCH ? ev->nrows - row : EVAL_BATCH;
+            for (int k = 0; k < n; k++)
+                rows[k] = row + k;
+            eval_vec(ev, rule->quota, rows, n, NULL, vals);
+        }
+        Value v = vals[i];
         int64_t k;
         if (v.null) eval_fail(ev, rule->quota, row, "the quota of '%s' has no value", rule->name);
         if (!dec_to_int64(v.n, &k) || k < 0) {
@@ -184,7 +194,8 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid)
     int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
     for (int32_t i = 0; i < n; i++)
         perm[i] = i;
-    SortCtx c = {m, keys, desc, nk, gid};
+    key_order(ev);
+    SortCtx c = {m, keys, desc, nk, gid, ev};
     qsort_r(perm, (size_t)n, sizeof(int32_t), order_cmp, &c);
     ev_free(ev, keys);
     ev_free(ev, desc);

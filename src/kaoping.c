@@ -5,7 +5,7 @@
 ** run allocated is registered and freed in one place.
 */
 #include "kaoping.h"
-#include "csv.h"
+#include "csvpipe.h"
 #include "date.h"
 #include "load.h"
 #include "output.h"
@@ -161,7 +161,7 @@ static void free_tables(Model *m)
 void kp_free(KpScheme *s)
 {
     if (!s) return;
-    if (s->ev.open_csv) csv_close(s->ev.open_csv);
+    if (s->ev.open_csv) csvpipe_close(s->ev.open_csv);
     eval_free_all(&s->ev);
     if (s->m) {
         for (int i = 0; i < s->m->nvalues; i++)

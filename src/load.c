@@ -5,7 +5,7 @@
 ** with the number of persons and not of cases.
 */
 #include "load.h"
-#include "csv.h"
+#include "csvpipe.h"
 #include "date.h"
 #include "xalloc.h"
 
@@ -16,7 +16,7 @@
 typedef struct Loader {
     Eval *ev;
     Table *t;
-    CsvReader *csv;
+    CsvPipe *csv;
     const char *path;
     int *field_col; /* CSV field -> column index, -1 unused */
     int nfields;
@@ -26,7 +26,7 @@ typedef struct Loader {
 static void cell_error(Loader *L, size_t field, const char *fmt, const char *a, const char *b)
 {
     uint32_t line, col;
-    csv_field_pos(L->csv, field, &line, &col);
+    csvpipe_field_pos(L->csv, field, &line, &col);
     char msg[600];
     snprintf(msg, sizeof msg, fmt, a, b);
     diag_pos(L->ev->d, DIAG_ERROR, L->path, line, col, "%s", msg);
@@ -166,7 +166,7 @@ static bool read_header(Loader *L)
     const CsvField *f;
     size_t n;
     CsvError err;
-    int r = csv_next(L->csv, &f, &n, &err);
+    int r = csvpipe_next(L->csv, &f, &n, &err);
     if (r < 0) {
         diag_pos(L->ev->d, DIAG_ERROR, L->path, err.line, err.col, "%s%s", err.msg,
                  utf8_hint(err.msg));
@@ -361,9 +361,9 @@ static bool load_rows(Loader *L)
     int k = 0; /* rows in the batch buffer */
     Value *buf = arena_alloc(ev->m->arena, sizeof(Value) * (size_t)t->ncols * EVAL_BATCH);
     uint32_t lines[EVAL_BATCH];
-    while ((r = csv_next(L->csv, &f, &n, &err)) > 0) {
+    while ((r = csvpipe_next(L->csv, &f, &n, &err)) > 0) {
         if (n != (size_t)L->nfields) {
-            diag_pos(ev->d, DIAG_ERROR, L->path, csv_record_line(L->csv), 0,
+            diag_pos(ev->d, DIAG_ERROR, L->path, csvpipe_record_line(L->csv), 0,
                      "expected %d fields as in the header, got %zu", L->nfields, n);
             ok = false;
             if (diags_too_many(ev->d)) return false;
@@ -387,7 +387,7 @@ static bool load_rows(Loader *L)
             continue;
         }
         if (!ok) continue; /* after an error, only look for more errors */
-        lines[k] = csv_record_line(L->csv);
+        lines[k] = csvpipe_record_line(L->csv);
         if (!t->streamed) {
             grow_columns(t, row + 1);
             store_row(t, row, vals);
@@ -418,7 +418,7 @@ static bool load_table(Eval *ev, Table *t, const char *dir)
     snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
     CsvError err;
     Loader L = {ev, t, NULL, t->path, NULL, 0, ev->d->nerrors};
-    L.csv = csv_open(t->path, &err);
+    L.csv = csvpipe_open(t->path, &err);
     if (!L.csv) {
         diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
         return false;
@@ -441,7 +441,7 @@ static bool load_table(Eval *ev, Table *t, const char *dir)
     bool ok = read_header(&L) && load_rows(&L);
     ev->row_table = NULL;
     ev->rowvals = NULL;
-    csv_close(L.csv);
+    csvpipe_close(L.csv);
     ev->open_csv = NULL;
     return ok;
 }

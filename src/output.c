@@ -6,83 +6,136 @@
 */
 #include "output.h"
 #include "date.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Rows are formatted into a buffer that is handed to stdio in large blocks:
+** at a million persons, per-field stdio calls cost more than the formatting. */
+#define OUT_FLUSH (1 << 16)
 
 typedef struct Out {
     Eval *ev;
     FILE *f;
     OutFormat fmt;
     PtrVec cols; /* ValueDef * in output order */
+    char *buf;
+    size_t len, cap;
 } Out;
 
-static void put_csv_text(FILE *f, const char *s, size_t n)
+static void flush(Out *o)
 {
-    if (strcspn(s, ",\"\r\n") >= n) {
-        fwrite_unlocked(s, 1, n, f);
-        return;
-    }
-    fputc_unlocked('"', f);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') fputc_unlocked('"', f);
-        fputc_unlocked(s[i], f);
-    }
-    fputc_unlocked('"', f);
+    fwrite_unlocked(o->buf, 1, o->len, o->f);
+    o->len = 0;
 }
 
-static void put_json_text(FILE *f, const char *s, size_t n)
+/* Room for n more bytes. */
+static char *reserve(Out *o, size_t n)
 {
-    fputc_unlocked('"', f);
+    if (o->len + n > o->cap) {
+        flush(o);
+        if (n > o->cap) {
+            o->cap = n;
+            o->buf = xrealloc(o->buf, o->cap);
+        }
+    }
+    return o->buf + o->len;
+}
+
+static void put_bytes(Out *o, const char *s, size_t n)
+{
+    memcpy(reserve(o, n), s, n);
+    o->len += n;
+}
+
+static void put_str(Out *o, const char *s)
+{
+    put_bytes(o, s, strlen(s));
+}
+
+static void put_char(Out *o, char c)
+{
+    *reserve(o, 1) = c;
+    o->len++;
+}
+
+static void put_csv_text(Out *o, const char *s, size_t n)
+{
+    bool plain = true;
+    for (size_t i = 0; i < n && plain; i++)
+        plain = s[i] != ',' && s[i] != '"' && s[i] != '\r' && s[i] != '\n';
+    if (plain) {
+        put_bytes(o, s, n);
+        return;
+    }
+    char *p = reserve(o, 2 * n + 2), *start = p;
+    *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') *p++ = '"';
+        *p++ = s[i];
+    }
+    *p++ = '"';
+    o->len += (size_t)(p - start);
+}
+
+static void put_json_text(Out *o, const char *s, size_t n)
+{
+    char *p = reserve(o, 6 * n + 2), *start = p;
+    *p++ = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs_unlocked("\\n", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc_unlocked(c, f);
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char)c;
+        } else if (c == '\n') {
+            *p++ = '\\';
+            *p++ = 'n';
+        } else if (c < 0x20) {
+            p += snprintf(p, 7, "\\u%04x", c);
+        } else {
+            *p++ = (char)c;
+        }
     }
-    fputc_unlocked('"', f);
+    *p++ = '"';
+    o->len += (size_t)(p - start);
 }
 
 static void put_text(Out *o, const char *s)
 {
     if (o->fmt == OUT_CSV)
-        put_csv_text(o->f, s, strlen(s));
+        put_csv_text(o, s, strlen(s));
     else
-        put_json_text(o->f, s, strlen(s));
+        put_json_text(o, s, strlen(s));
 }
 
 static void put_value(Out *o, ValueDef *v, int32_t row)
 {
     Value x = value_get(o->ev, v, row);
     if (x.null) {
-        if (o->fmt == OUT_JSON) fputs_unlocked("null", o->f);
+        if (o->fmt == OUT_JSON) put_bytes(o, "null", 4);
         return;
     }
-    char buf[DEC_FMT_MAX];
     switch (v->type.base) {
     case T_TEXT: {
         size_t n;
         const char *s = intern_str(&o->ev->m->strings, x.t, &n);
         if (o->fmt == OUT_CSV)
-            put_csv_text(o->f, s, n);
+            put_csv_text(o, s, n);
         else
-            put_json_text(o->f, s, n);
+            put_json_text(o, s, n);
         return;
     }
-    case T_BOOL: fputs_unlocked(x.b ? "true" : "false", o->f); return;
-    case T_DATE:
+    case T_BOOL: put_str(o, x.b ? "true" : "false"); return;
+    case T_DATE: {
+        char buf[DEC_FMT_MAX];
         date_format(x.d, buf);
-        if (o->fmt == OUT_JSON)
-            fprintf(o->f, "\"%s\"", buf);
-        else
-            fputs_unlocked(buf, o->f);
+        if (o->fmt == OUT_JSON) put_char(o, '"');
+        put_str(o, buf);
+        if (o->fmt == OUT_JSON) put_char(o, '"');
         return;
-    default: dec_format(x.n, buf); fputs_unlocked(buf, o->f);
+    }
+    default: o->len += dec_format(x.n, reserve(o, DEC_FMT_MAX)); return;
     }
 }
 
@@ -99,60 +152,55 @@ static void collect_indicator(Out *o, Indicator *ind)
     }
 }
 
-static int key_cmp(const void *pa, const void *pb, void *arg)
-{
-    const Model *m = arg;
-    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
-    return value_cmp_text(m, m->assessed->key_text[a], m->assessed->key_text[b]);
-}
-
 static void csv_header(Out *o)
 {
     Model *m = o->ev->m;
     put_text(o, m->assessed->cols[m->assessed->key_col]->name);
     for (int i = 0; i < o->cols.n; i++) {
         ValueDef *v = o->cols.items[i];
-        fputc_unlocked(',', o->f);
+        put_char(o, ',');
         /* the last adjustment stage carries its own name; the column is the total */
         put_text(o, v == m->v_total ? "total" : v->name);
     }
-    fputs_unlocked(",vetoes", o->f);
+    put_str(o, ",vetoes");
     for (int g = 0; g < m->ngrades; g++)
         if (m->grades[g].rule->require) {
             char name[300];
             snprintf(name, sizeof name, "eligible:%s", m->grades[g].name);
-            fputc_unlocked(',', o->f);
+            put_char(o, ',');
             put_text(o, name);
         }
-    fputs_unlocked(",grade,rank\n", o->f);
+    put_str(o, ",grade,rank\n");
 }
 
 static void put_vetoes(Out *o, int32_t row)
 {
     Model *m = o->ev->m;
     uint64_t bits = m->vetoes_fired ? m->vetoes_fired[row] : 0;
-    if (o->fmt == OUT_JSON) fputc_unlocked('[', o->f);
-    bool first = true;
-    char *joined = NULL;
+    if (o->fmt == OUT_JSON) {
+        put_char(o, '[');
+        bool first = true;
+        for (int i = 0; i < m->nvetoes; i++) {
+            if (!(bits & (1ull << i))) continue;
+            if (!first) put_str(o, ", ");
+            put_text(o, m->vetoes[i]->name);
+            first = false;
+        }
+        put_char(o, ']');
+        return;
+    }
+    if (!bits) return;
+    /* CSV: the names joined by ';', quoted as one field when needed */
+    char joined[1024];
     size_t len = 0;
-    FILE *mem = o->fmt == OUT_CSV ? open_memstream(&joined, &len) : NULL;
     for (int i = 0; i < m->nvetoes; i++) {
         if (!(bits & (1ull << i))) continue;
-        if (mem)
-            fprintf(mem, "%s%s", first ? "" : ";", m->vetoes[i]->name);
-        else {
-            fputs_unlocked(first ? "" : ", ", o->f);
-            put_text(o, m->vetoes[i]->name);
-        }
-        first = false;
+        int w =
+            snprintf(joined + len, sizeof joined - len, "%s%s", len ? ";" : "", m->vetoes[i]->name);
+        if (w < 0 || (size_t)w >= sizeof joined - len) break;
+        len += (size_t)w;
     }
-    if (mem) {
-        fclose(mem);
-        put_csv_text(o->f, joined, len);
-        free(joined);
-    } else {
-        fputc_unlocked(']', o->f);
-    }
+    put_csv_text(o, joined, len);
 }
 
 static void csv_row(Out *o, int32_t row)
@@ -160,39 +208,39 @@ static void csv_row(Out *o, int32_t row)
     Model *m = o->ev->m;
     size_t n;
     const char *key = intern_str(&m->strings, m->assessed->key_text[row], &n);
-    put_csv_text(o->f, key, n);
+    put_csv_text(o, key, n);
     for (int i = 0; i < o->cols.n; i++) {
-        fputc_unlocked(',', o->f);
+        put_char(o, ',');
         put_value(o, o->cols.items[i], row);
     }
-    fputc_unlocked(',', o->f);
+    put_char(o, ',');
     put_vetoes(o, row);
     for (int g = 0; g < m->ngrades; g++)
-        if (m->grades[g].rule->require) {
-            fputc_unlocked(',', o->f);
-            fputs_unlocked(m->eligible[(size_t)row * m->ngrades + g] ? "true" : "false", o->f);
-        }
-    fputc_unlocked(',', o->f);
+        if (m->grades[g].rule->require)
+            put_str(o, m->eligible[(size_t)row * m->ngrades + g] ? ",true" : ",false");
+    put_char(o, ',');
     put_value(o, m->v_grade, row);
-    fputc_unlocked(',', o->f);
+    put_char(o, ',');
     put_value(o, m->v_rank, row);
-    fputc_unlocked('\n', o->f);
+    put_char(o, '\n');
 }
 
 static void json_section(Out *o, const char *name, ValKind kind, int32_t row)
 {
-    fprintf(o->f, ", \"%s\": {", name);
+    put_str(o, ", \"");
+    put_str(o, name);
+    put_str(o, "\": {");
     bool first = true;
     for (int i = 0; i < o->cols.n; i++) {
         ValueDef *v = o->cols.items[i];
         if (v->kind != kind) continue;
-        fputs_unlocked(first ? "" : ", ", o->f);
+        if (!first) put_str(o, ", ");
         put_text(o, v->name);
-        fputs_unlocked(": ", o->f);
+        put_str(o, ": ");
         put_value(o, v, row);
         first = false;
     }
-    fputc_unlocked('}', o->f);
+    put_char(o, '}');
 }
 
 static void json_row(Out *o, int32_t row, bool last)
@@ -200,10 +248,10 @@ static void json_row(Out *o, int32_t row, bool last)
     Model *m = o->ev->m;
     size_t n;
     const char *key = intern_str(&m->strings, m->assessed->key_text[row], &n);
-    fputs_unlocked("    {", o->f);
+    put_str(o, "    {");
     put_text(o, m->assessed->cols[m->assessed->key_col]->name);
-    fputs_unlocked(": ", o->f);
-    put_json_text(o->f, key, n);
+    put_str(o, ": ");
+    put_json_text(o, key, n);
     json_section(o, "indicators", VAL_INDICATOR, row);
     json_section(o, "bonus", VAL_BONUS, row);
     json_section(o, "penalty", VAL_PENALTY, row);
@@ -211,31 +259,33 @@ static void json_row(Out *o, int32_t row, bool last)
     ValueDef *tot[] = {m->v_score, m->v_bonus_total, m->v_penalty_total, m->v_total};
     const char *names[] = {"score", "bonus_total", "penalty_total", "total"};
     for (int i = 0; i < 4; i++) {
-        fprintf(o->f, ", \"%s\": ", names[i]);
+        put_str(o, ", \"");
+        put_str(o, names[i]);
+        put_str(o, "\": ");
         put_value(o, tot[i], row);
     }
-    fputs_unlocked(", \"vetoes\": ", o->f);
+    put_str(o, ", \"vetoes\": ");
     put_vetoes(o, row);
-    fputs_unlocked(", \"eligible\": {", o->f);
+    put_str(o, ", \"eligible\": {");
     bool first = true;
     for (int g = 0; g < m->ngrades; g++)
         if (m->grades[g].rule->require) {
-            fputs_unlocked(first ? "" : ", ", o->f);
+            if (!first) put_str(o, ", ");
             put_text(o, m->grades[g].name);
-            fputs_unlocked(m->eligible[(size_t)row * m->ngrades + g] ? ": true" : ": false", o->f);
+            put_str(o, m->eligible[(size_t)row * m->ngrades + g] ? ": true" : ": false");
             first = false;
         }
-    fputs_unlocked("}, \"grade\": ", o->f);
+    put_str(o, "}, \"grade\": ");
     put_value(o, m->v_grade, row);
-    fputs_unlocked(", \"rank\": ", o->f);
+    put_str(o, ", \"rank\": ");
     put_value(o, m->v_rank, row);
-    fputs_unlocked(last ? "}\n" : "},\n", o->f);
+    put_str(o, last ? "}\n" : "},\n");
 }
 
 bool output_write(Eval *ev, FILE *f, OutFormat fmt)
 {
     Model *m = ev->m;
-    Out o = {ev, f, fmt, {0}};
+    Out o = {ev, f, fmt, {0}, NULL, 0, OUT_FLUSH};
     for (int i = 0; i < m->top_indicators.n; i++)
         collect_indicator(&o, m->top_indicators.items[i]);
     for (int i = 0; i < m->bonuses.n; i++)
@@ -256,25 +306,24 @@ bool output_write(Eval *ev, FILE *f, OutFormat fmt)
     compute_value(ev, m->v_grade);
     for (int i = 0; i < m->order.n; i++)
         compute_value(ev, m->order.items[i]);
+    key_order(ev);
+    o.buf = xmalloc(o.cap);
     int32_t n = ev->nrows;
-    int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
-    for (int32_t i = 0; i < n; i++)
-        perm[i] = i;
-    qsort_r(perm, (size_t)n, sizeof(int32_t), key_cmp, m);
     if (fmt == OUT_CSV) {
         csv_header(&o);
         for (int32_t i = 0; i < n; i++)
-            csv_row(&o, perm[i]);
+            csv_row(&o, key_row(ev, i));
     } else {
-        fputs_unlocked("{\n  \"scheme\": ", f);
+        put_str(&o, "{\n  \"scheme\": ");
         put_text(&o, m->scheme_name ? m->scheme_name : "");
-        fputs_unlocked(",\n  \"version\": ", f);
+        put_str(&o, ",\n  \"version\": ");
         put_text(&o, m->version ? m->version : "");
-        fputs_unlocked(",\n  \"results\": [\n", f);
+        put_str(&o, ",\n  \"results\": [\n");
         for (int32_t i = 0; i < n; i++)
-            json_row(&o, perm[i], i == n - 1);
-        fputs_unlocked("  ]\n}\n", f);
+            json_row(&o, key_row(ev, i), i == n - 1);
+        put_str(&o, "  ]\n}\n");
     }
-    ev_free(ev, perm);
+    flush(&o);
+    free(o.buf);
     return !ferror(f);
 }

@@ -4,8 +4,10 @@
 #   - a failed run (data error, runtime error) leaves no FILE and no temporary
 #     file beside it, and does not touch a FILE that was already there;
 #   - -o out.json writes valid JSON, the same bytes as --format json;
-#   - -o out.csv writes exactly what standard output gets.
-# Usage: tests/cli_test.sh path/to/kaoping
+#   - -o out.csv writes exactly what standard output gets;
+#   - a table large enough to be read on a second thread gives a result row
+#     per person, and reports bad cells with their exact lines, in order.
+# Usage: tests/cli_test.sh path/to/kaoping [path/to/kpgen]
 set -u
 bin=${1:?usage: cli_test.sh path/to/kaoping}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -100,6 +102,52 @@ else
 fi
 grep -q '"results"' "$tmp/out.json" || bad "-o out.json has no \"results\""
 ok
+
+# The order of the rows in the data files does not change the results: rows
+# come out sorted by key, and grading breaks ties by key, not by file order.
+begin
+ex=examples/annual
+mkdir -p "$tmp/shuffled"
+for f in "$ex"/data/*.csv; do
+    # header first, then the rows reversed
+    { head -n 1 "$f"; tail -n +2 "$f" | awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }'; } \
+        >"$tmp/shuffled/$(basename "$f")"
+done
+"$bin" run $ex/scheme.kp --data $ex/data >"$tmp/in_order.csv" 2>/dev/null || bad "run on $ex/data failed"
+"$bin" run $ex/scheme.kp --data "$tmp/shuffled" >"$tmp/reversed.csv" 2>"$tmp/stderr" ||
+    bad "run on reversed rows failed: $(head -3 "$tmp/stderr")"
+cmp -s "$tmp/in_order.csv" "$tmp/reversed.csv" || bad "reversing the data rows changed the results"
+ok
+
+# Large tables are scanned ahead on a second thread (files over 4 MiB). The
+# first bad cell must still be the one reported, at its own line.
+gen=${2:-}
+case $gen in /*) ;; "") ;; *) gen=$(cd "$OLDPWD" 2>/dev/null && pwd)/$gen ;; esac
+if [ -n "$gen" ] && [ -x "$gen" ]; then
+    begin
+    big=$tmp/big
+    "$gen" --persons 9000 --seed 3 --out "$big" >/dev/null || bad "kpgen failed"
+    size=$(wc -c <"$big/cases.csv")
+    [ "$size" -gt 4194304 ] || bad "cases.csv is only $size bytes: too small to use the thread"
+    scheme=examples/annual/scheme.kp
+    "$bin" run $scheme --data "$big" -o "$tmp/big.csv" 2>"$tmp/stderr" || bad "run on $big failed: $(head -3 "$tmp/stderr")"
+    [ "$(wc -l <"$tmp/big.csv")" = 9001 ] || bad "big run: expected 9001 lines of results"
+    # a bad cell near the end and another in the middle: the middle one is reported
+    n=$(wc -l <"$big/cases.csv")
+    mid=$((n / 2))
+    awk -F, -v OFS=, -v mid="$mid" -v last="$n" \
+        'NR == mid || NR == last { $9 = "十" } { print }' "$big/cases.csv" >"$tmp/cases.csv"
+    mv "$tmp/cases.csv" "$big/cases.csv"
+    "$bin" run $scheme --data "$big" >"$tmp/stdout" 2>"$tmp/stderr"
+    st=$?
+    [ "$st" = 1 ] || bad "bad cell in a big table: exit status $st, expected 1"
+    [ -s "$tmp/stdout" ] && bad "bad cell in a big table: wrote results"
+    grep -q "^$big/cases.csv:$mid:[0-9]*: error: column 'days': expected int, got \"十\"" "$tmp/stderr" ||
+        bad "bad cell in a big table: no error at line $mid: $(head -2 "$tmp/stderr")"
+    grep -q "cases.csv:$n:" "$tmp/stderr" ||
+        bad "bad cell in a big table: the second bad cell (line $n) was not reported"
+    ok
+fi
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,0 +1,244 @@
+/*
+** csvpipe.c — a CSV reader that scans ahead on a second thread (csvpipe.h).
+**
+** Reading a large table is two jobs of about equal size: scanning (read(),
+** finding fields, checking UTF-8) and what the loader does with each record
+** (parsing cells, indexing keys, folding aggregates). The producer thread
+** runs csv_next and copies each record into a chunk; the caller takes the
+** chunks in order from a small ring, so the two jobs overlap. A chunk that
+** ends the input carries the reader's final status (end or error), which
+** the caller sees only after the chunk's records, exactly where csv_next
+** would have reported it.
+*/
+#include "csvpipe.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PIPE_CHUNKS    4
+#define CHUNK_RECORDS  2048
+#define CHUNK_BYTES    (256 * 1024)
+#define THREAD_MIN_LEN (4 << 20) /* smaller files are read without a thread */
+
+typedef struct Chunk {
+    char *bytes; /* the fields' text, each NUL-terminated */
+    size_t nbytes, capbytes;
+    CsvField *fields;
+    size_t nfields, capfields;
+    uint32_t *first; /* record i has fields [first[i], first[i + 1]) */
+    uint32_t *line;  /* line on which record i starts */
+    uint32_t nrec;
+    int status; /* after the records: 1 more follow, 0 end of input, -1 error */
+    CsvError err;
+} Chunk;
+
+struct CsvPipe {
+    CsvReader *r;
+    bool started; /* a producer thread runs */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t filled, drained;
+    Chunk chunks[PIPE_CHUNKS];
+    int nfull;      /* chunks produced and not yet released by the consumer */
+    int head, tail; /* next chunk to consume, next to produce */
+    bool stop;
+    /* consumer side */
+    Chunk *cur;
+    uint32_t pos;
+    const CsvField *fields;
+    size_t nf;
+    uint32_t rec_line;
+};
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return true;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * size);
+    if (!q) return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* Appends one record; field pointers hold offsets until the chunk is done,
+** because the byte buffer may still move. */
+static bool chunk_add(Chunk *c, const CsvField *f, size_t n, uint32_t line)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += f[i].len + 1;
+    if (!grow((void **)&c->bytes, &c->capbytes, c->nbytes + bytes, 1) ||
+        !grow((void **)&c->fields, &c->capfields, c->nfields + n, sizeof(CsvField)))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(c->bytes + c->nbytes, f[i].ptr, f[i].len + 1);
+        c->fields[c->nfields++] =
+            (CsvField){(const char *)(uintptr_t)c->nbytes, f[i].len, f[i].quoted};
+        c->nbytes += f[i].len + 1;
+    }
+    c->line[c->nrec] = line;
+    c->first[++c->nrec] = (uint32_t)c->nfields;
+    return true;
+}
+
+/* Fills one chunk from the reader; sets its status. */
+static void fill_chunk(CsvPipe *p, Chunk *c)
+{
+    c->nbytes = c->nfields = 0;
+    c->nrec = 0;
+    c->first[0] = 0;
+    c->status = 1;
+    while (c->nrec < CHUNK_RECORDS && c->nbytes < CHUNK_BYTES) {
+        const CsvField *f;
+        size_t n;
+        int st = csv_next(p->r, &f, &n, &c->err);
+        if (st <= 0) {
+            c->status = st;
+            break;
+        }
+        if (!chunk_add(c, f, n, csv_record_line(p->r))) {
+            c->status = -1;
+            c->err = (CsvError){csv_record_line(p->r), 0, "out of memory"};
+            break;
+        }
+    }
+    for (size_t i = 0; i < c->nfields; i++)
+        c->fields[i].ptr = c->bytes + (uintptr_t)c->fields[i].ptr;
+}
+
+static void *produce(void *arg)
+{
+    CsvPipe *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->nfull == PIPE_CHUNKS && !p->stop)
+            pthread_cond_wait(&p->drained, &p->mu);
+        bool stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (stop) return NULL;
+        Chunk *c = &p->chunks[p->tail];
+        fill_chunk(p, c);
+        pthread_mutex_lock(&p->mu);
+        p->tail = (p->tail + 1) % PIPE_CHUNKS;
+        p->nfull++;
+        pthread_cond_signal(&p->filled);
+        pthread_mutex_unlock(&p->mu);
+        if (c->status != 1) return NULL;
+    }
+}
+
+CsvPipe *csvpipe_new(CsvReader *r, bool threaded, CsvError *err)
+{
+    CsvPipe *p = calloc(1, sizeof *p);
+    if (!p) goto oom;
+    p->r = r;
+    if (!threaded) return p;
+    for (int i = 0; i < PIPE_CHUNKS; i++) {
+        Chunk *c = &p->chunks[i];
+        c->first = malloc(sizeof(uint32_t) * (CHUNK_RECORDS + 1));
+        c->line = malloc(sizeof(uint32_t) * CHUNK_RECORDS);
+        if (!c->first || !c->line) goto oom;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->filled, NULL);
+    pthread_cond_init(&p->drained, NULL);
+    /* Without a thread to be had, the records are read on this one. */
+    p->started = pthread_create(&p->thread, NULL, produce, p) == 0;
+    return p;
+oom:
+    if (p) {
+        p->r = NULL;
+        csvpipe_close(p);
+    }
+    csv_close(r);
+    if (err) *err = (CsvError){0, 0, "out of memory"};
+    return NULL;
+}
+
+CsvPipe *csvpipe_open(const char *path, CsvError *err)
+{
+    CsvReader *r = csv_open(path, err);
+    if (!r) return NULL;
+    struct stat st;
+    bool big = stat(path, &st) == 0 && st.st_size >= THREAD_MIN_LEN;
+    return csvpipe_new(r, big, err);
+}
+
+void csvpipe_close(CsvPipe *p)
+{
+    if (!p) return;
+    if (p->started) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = true;
+        pthread_cond_signal(&p->drained);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->thread, NULL);
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->filled);
+        pthread_cond_destroy(&p->drained);
+    }
+    for (int i = 0; i < PIPE_CHUNKS; i++) {
+        free(p->chunks[i].bytes);
+        free(p->chunks[i].fields);
+        free(p->chunks[i].first);
+        free(p->chunks[i].line);
+    }
+    csv_close(p->r);
+    free(p);
+}
+
+int csvpipe_next(CsvPipe *p, const CsvField **fields, size_t *nfields, CsvError *err)
+{
+    if (!p->started) {
+        int st = csv_next(p->r, fields, nfields, err);
+        if (st > 0) {
+            p->fields = *fields;
+            p->nf = *nfields;
+            p->rec_line = csv_record_line(p->r);
+        }
+        return st;
+    }
+    for (;;) {
+        Chunk *c = p->cur;
+        if (c && p->pos < c->nrec) {
+            uint32_t i = p->pos++;
+            p->fields = c->fields + c->first[i];
+            p->nf = c->first[i + 1] - c->first[i];
+            p->rec_line = c->line[i];
+            *fields = p->fields;
+            *nfields = p->nf;
+            return 1;
+        }
+        if (c && c->status != 1) { /* sticky, as in csv_next */
+            if (c->status < 0 && err) *err = c->err;
+            return c->status;
+        }
+        pthread_mutex_lock(&p->mu);
+        if (c) { /* give the finished chunk back to the producer */
+            p->head = (p->head + 1) % PIPE_CHUNKS;
+            p->nfull--;
+            pthread_cond_signal(&p->drained);
+        }
+        while (p->nfull == 0)
+            pthread_cond_wait(&p->filled, &p->mu);
+        p->cur = &p->chunks[p->head];
+        pthread_mutex_unlock(&p->mu);
+        p->pos = 0;
+    }
+}
+
+uint32_t csvpipe_record_line(const CsvPipe *p)
+{
+    return p->rec_line;
+}
+
+void csvpipe_field_pos(const CsvPipe *p, size_t i, uint32_t *line, uint32_t *col)
+{
+    csv_fields_pos(p->fields, p->nf, p->rec_line, i, line, col);
+}
