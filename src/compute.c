@@ -75,13 +75,13 @@ static Dec mul_checked(Eval *ev, const Expr *at, int32_t row, Dec a, Dec b)
 
 /* ---- indicators ---- */
 
-/* Evaluates e for the rows [start, start + n) in one batch. */
-static void batch(Eval *ev, Expr *e, int32_t start, int n, const uint8_t *act, Value *out)
+/* The rows [start, start + n) of the assessed table. */
+static int batch_rows(Eval *ev, int32_t start, int32_t *rows)
 {
-    int32_t rows[EVAL_BATCH];
+    int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
     for (int i = 0; i < n; i++)
         rows[i] = start + i;
-    eval_vec(ev, e, rows, n, act, out);
+    return n;
 }
 
 static void ensure_choice(Eval *ev, ValueDef *v)
@@ -89,20 +89,20 @@ static void ensure_choice(Eval *ev, ValueDef *v)
     if (v->choice) return;
     Indicator *ind = v->ind;
     v->choice = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
-    Value c[EVAL_BATCH];
-    uint8_t open[EVAL_BATCH];
+    int32_t rows[EVAL_BATCH];
+    uint8_t c[EVAL_BATCH], open[EVAL_BATCH];
     for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+        int n = batch_rows(ev, start, rows);
         memset(open, 1, (size_t)n);
         for (int k = 0; k < ind->branches.n; k++) {
             Branch *b = ind->branches.items[k];
-            if (b->cond) batch(ev, b->cond, start, n, open, c);
+            if (b->cond) vec_bool(ev, b->cond, rows, n, open, c);
             for (int i = 0; i < n; i++) {
                 if (!open[i]) continue;
-                if (b->cond && c[i].null)
+                if (b->cond && c[i] == 2)
                     eval_fail(ev, b->cond, start + i,
                               "the 'when' condition is empty (it uses a value that is absent)");
-                if (!b->cond || c[i].b) {
+                if (!b->cond || c[i] == 1) {
                     v->choice[start + i] = (uint8_t)k;
                     open[i] = 0;
                 }
@@ -111,31 +111,47 @@ static void ensure_choice(Eval *ev, ValueDef *v)
     }
 }
 
-/* Is the indicator scored for this row: every enclosing variant was taken? */
-static bool indicator_active(Eval *ev, Indicator *ind, int32_t row)
+/* An indicator is scored for a row when every enclosing variant chose the
+** branch it sits in: for each such ancestor, its choice column and that
+** branch (-1 when it sits in none). */
+typedef struct Within {
+    const uint8_t *choice;
+    int branch;
+} Within;
+
+static int enclosing(Eval *ev, Indicator *ind, Within **out)
 {
+    int depth = 0;
+    for (Indicator *p = ind->parent; p; p = p->parent)
+        depth += p->branches.n > 0;
+    Within *w = ev_alloc(ev, sizeof(Within) * (size_t)(depth ? depth : 1));
+    int n = 0;
     for (Indicator *p = ind->parent; p; ind = p, p = p->parent) {
         if (!p->branches.n) continue;
         ValueDef *pv = ev->m->values[p->value_id];
         ensure_choice(ev, pv);
-        Branch *b = p->branches.items[pv->choice[row]];
-        bool inside = false;
-        for (int i = 0; i < b->children.n && !inside; i++)
-            inside = b->children.items[i] == ind;
-        if (!inside) return false;
+        int k = -1;
+        for (int b = 0; b < p->branches.n && k < 0; b++) {
+            Branch *br = p->branches.items[b];
+            for (int i = 0; i < br->children.n && k < 0; i++)
+                if (br->children.items[i] == ind) k = b;
+        }
+        w[n++] = (Within){pv->choice, k};
     }
-    return true;
+    *out = w;
+    return n;
 }
 
-/* Weighted (or plain) sum of one level of indicators for a row. */
+/* Weighted (or plain) sum of one level of indicators for a row; the
+** children are computed already. */
 static Dec level_sum(Eval *ev, PtrVec *kids, int32_t row, Dec *weights)
 {
     Dec sum = 0;
     for (int i = 0; i < kids->n; i++) {
         Indicator *k = kids->items[i];
-        Value x = value_get(ev, ev->m->values[k->value_id], row);
-        if (x.null) eval_fail(ev, k->formula, row, "indicator '%s' has no value", k->name);
-        Dec term = k->weight ? mul_checked(ev, k->weight, row, weights[i], x.n) : x.n;
+        Dec x = numcol_get(&ev->m->values[k->value_id]->num, row);
+        if (x == DEC_NULL) eval_fail(ev, k->formula, row, "indicator '%s' has no value", k->name);
+        Dec term = k->weight ? mul_checked(ev, k->weight, row, weights[i], x) : x;
         sum = add_checked(ev, k->weight ? k->weight : k->formula, row, sum, term);
     }
     return sum;
@@ -147,8 +163,31 @@ static Dec *level_weights(Eval *ev, PtrVec *kids)
     for (int i = 0; i < kids->n; i++) {
         Indicator *k = kids->items[i];
         if (k->weight) w[i] = eval_expr(ev, k->weight, -1).n;
+        compute_value(ev, ev->m->values[k->value_id]);
     }
     return w;
+}
+
+/* Leaf formulas, one batch: the indicator's own, or each branch's for the
+** rows that chose it. */
+static void leaf_batch(Eval *ev, ValueDef *v, const int32_t *rows, int n, const uint8_t *act,
+                       Dec *out)
+{
+    Indicator *ind = v->ind;
+    if (ind->formula) vec_num(ev, ind->formula, rows, n, act, out);
+    for (int k = 0; k < ind->branches.n; k++) {
+        Branch *b = ind->branches.items[k];
+        if (!b->formula) continue;
+        uint8_t sel[EVAL_BATCH];
+        bool any = false;
+        for (int i = 0; i < n; i++)
+            any |= sel[i] = act[i] && v->choice[rows[i]] == k;
+        if (!any) continue;
+        Dec tmp[EVAL_BATCH];
+        vec_num(ev, b->formula, rows, n, sel, tmp);
+        for (int i = 0; i < n; i++)
+            if (sel[i]) out[i] = tmp[i];
+    }
 }
 
 static void compute_indicator(Eval *ev, ValueDef *v)
@@ -164,44 +203,36 @@ static void compute_indicator(Eval *ev, ValueDef *v)
             if (b->children.n) bw[k] = level_weights(ev, &b->children);
         }
     }
-    Value out[EVAL_BATCH];
-    uint8_t act[EVAL_BATCH], sel[EVAL_BATCH];
+    Within *within;
+    int nwithin = enclosing(ev, ind, &within);
+    int32_t rows[EVAL_BATCH];
+    Dec out[EVAL_BATCH];
+    uint8_t act[EVAL_BATCH];
     for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
-        for (int i = 0; i < n; i++)
-            act[i] = indicator_active(ev, ind, start + i);
-        if (ind->formula) batch(ev, ind->formula, start, n, act, out);
-        for (int k = 0; k < ind->branches.n; k++) {
-            Branch *b = ind->branches.items[k];
-            if (!b->formula) continue;
-            bool any = false;
-            for (int i = 0; i < n; i++)
-                any |= sel[i] = act[i] && v->choice[start + i] == k;
-            if (!any) continue;
-            Value tmp[EVAL_BATCH];
-            batch(ev, b->formula, start, n, sel, tmp);
-            for (int i = 0; i < n; i++)
-                if (sel[i]) out[i] = tmp[i];
-        }
+        int n = batch_rows(ev, start, rows);
         for (int i = 0; i < n; i++) {
-            int32_t row = start + i;
-            Value x = {0};
+            act[i] = 1;
+            for (int k = 0; k < nwithin && act[i]; k++)
+                act[i] = within[k].choice[rows[i]] == within[k].branch;
+        }
+        leaf_batch(ev, v, rows, n, act, out);
+        for (int i = 0; i < n; i++) {
+            int32_t row = rows[i];
+            Dec x;
             if (!act[i]) {
-                x.null = true;
+                x = DEC_NULL;
             } else if (ind->formula) {
                 x = out[i];
             } else if (ind->children.n) {
-                x.n = level_sum(ev, &ind->children, row, w);
+                x = level_sum(ev, &ind->children, row, w);
             } else {
                 Branch *b = ind->branches.items[v->choice[row]];
-                if (b->formula)
-                    x = out[i];
-                else
-                    x.n = level_sum(ev, &b->children, row, bw[v->choice[row]]);
+                x = b->formula ? out[i] : level_sum(ev, &b->children, row, bw[v->choice[row]]);
             }
-            store(v, row, x);
+            numcol_set(&v->num, row, x);
         }
     }
+    ev_free(ev, within);
     ev_free(ev, w);
     if (bw)
         for (int k = 0; k < ind->branches.n; k++)
@@ -209,80 +240,133 @@ static void compute_indicator(Eval *ev, ValueDef *v)
     ev_free(ev, bw);
 }
 
-/* ---- bonus, penalty, totals ---- */
+/* ---- lets, bonus, penalty, adjustments ---- */
 
-static Dec items_total(Eval *ev, PtrVec *items, Expr *cap, int32_t row)
+/* A numeric let, a bonus or penalty item (with its per-item cap) or an
+** adjustment stage, a batch of rows at a time. */
+static void compute_number(Eval *ev, ValueDef *v)
 {
-    Dec sum = 0;
-    for (int i = 0; i < items->n; i++) {
-        ValueDef *it = items->items[i];
-        Value x = value_get(ev, it, row);
-        if (x.null) eval_fail(ev, it->formula, row, "'%s' has no value", it->name);
-        sum = add_checked(ev, it->formula, row, sum, x.n);
+    int32_t rows[EVAL_BATCH];
+    Dec x[EVAL_BATCH], y[EVAL_BATCH];
+    uint8_t c[EVAL_BATCH], act[EVAL_BATCH], live[EVAL_BATCH];
+    NumCol *prev = NULL;
+    if (v->kind == VAL_ADJUST) {
+        compute_value(ev, ev->m->values[v->prev_total]);
+        prev = &ev->m->values[v->prev_total]->num;
     }
-    if (cap) {
-        Value c = eval_expr(ev, cap, row);
-        if (c.null) eval_fail(ev, cap, row, "the cap has no value");
-        if (dec_cmp(sum, c.n) > 0) sum = c.n;
-    }
-    return sum;
-}
-
-/* Lets, bonus and penalty items (with their per-item cap) and adjustment
-** stages, a batch of rows at a time. */
-static void compute_formula(Eval *ev, ValueDef *v)
-{
-    Value x[EVAL_BATCH], y[EVAL_BATCH];
-    uint8_t act[EVAL_BATCH];
     for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+        int n = batch_rows(ev, start, rows);
         const uint8_t *mask = NULL;
         if (v->kind == VAL_ADJUST && v->cond) {
-            batch(ev, v->cond, start, n, NULL, y);
+            vec_bool(ev, v->cond, rows, n, NULL, c);
             for (int i = 0; i < n; i++) {
-                if (y[i].null)
+                if (c[i] == 2)
                     eval_fail(
                         ev, v->cond, start + i,
                         "the adjustment's condition is empty (it uses a value that is absent)");
-                act[i] = y[i].b;
+                act[i] = c[i];
             }
             mask = act;
         }
-        batch(ev, v->formula, start, n, mask, x);
+        vec_num(ev, v->formula, rows, n, mask, x);
         if (v->cap) {
             for (int i = 0; i < n; i++)
-                act[i] = !x[i].null;
-            batch(ev, v->cap, start, n, act, y);
+                live[i] = x[i] != DEC_NULL;
+            vec_num(ev, v->cap, rows, n, live, y);
         }
         for (int i = 0; i < n; i++) {
-            int32_t row = start + i;
-            if (v->cap && !x[i].null) {
-                if (y[i].null) eval_fail(ev, v->cap, row, "the cap of '%s' has no value", v->name);
-                if (dec_cmp(x[i].n, y[i].n) > 0) x[i].n = y[i].n;
+            int32_t row = rows[i];
+            if (v->cap && x[i] != DEC_NULL) {
+                if (y[i] == DEC_NULL)
+                    eval_fail(ev, v->cap, row, "the cap of '%s' has no value", v->name);
+                if (dec_cmp(x[i], y[i]) > 0) x[i] = y[i];
             }
             if (v->kind == VAL_ADJUST) {
                 if (mask && !mask[i])
-                    x[i] = value_get(ev, ev->m->values[v->prev_total], row);
-                else if (x[i].null)
+                    x[i] = numcol_get(prev, row);
+                else if (x[i] == DEC_NULL)
                     eval_fail(ev, v->formula, row, "the adjusted total has no value");
             }
-            store(v, row, x[i]);
+            numcol_set(&v->num, row, x[i]);
         }
     }
 }
 
-static void compute_value_columns(Eval *ev, ValueDef *v);
+/* A let of any other type, through the general evaluator. */
+static void compute_formula(Eval *ev, ValueDef *v)
+{
+    int32_t rows[EVAL_BATCH];
+    Value x[EVAL_BATCH];
+    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+        int n = batch_rows(ev, start, rows);
+        eval_vec(ev, v->formula, rows, n, NULL, x);
+        for (int i = 0; i < n; i++)
+            store(v, rows[i], x[i]);
+    }
+}
 
-static Value total_value(Eval *ev, int32_t row)
+/* ---- totals ---- */
+
+/* The sum of bonus or penalty items, cut at the total cap, for one batch. */
+static void items_total(Eval *ev, PtrVec *items, Expr *cap, const int32_t *rows, int n, Dec *out)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = 0;
+    for (int k = 0; k < items->n; k++) {
+        ValueDef *it = items->items[k];
+        compute_value(ev, it);
+    }
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < items->n; k++) {
+            ValueDef *it = items->items[k];
+            Dec x = numcol_get(&it->num, rows[i]);
+            if (x == DEC_NULL) eval_fail(ev, it->formula, rows[i], "'%s' has no value", it->name);
+            out[i] = add_checked(ev, it->formula, rows[i], out[i], x);
+        }
+    if (!cap) return;
+    Dec c[EVAL_BATCH];
+    vec_num(ev, cap, rows, n, NULL, c);
+    for (int i = 0; i < n; i++) {
+        if (c[i] == DEC_NULL) eval_fail(ev, cap, rows[i], "the cap has no value");
+        if (dec_cmp(out[i], c[i]) > 0) out[i] = c[i];
+    }
+}
+
+static void compute_totals(Eval *ev, ValueDef *v)
 {
     Model *m = ev->m;
-    Value s = value_get(ev, m->v_score, row), b = value_get(ev, m->v_bonus_total, row),
-          p = value_get(ev, m->v_penalty_total, row), x = {0};
-    Dec t;
-    if (dec_add(s.n, b.n, &t) != DEC_OK || dec_sub(t, p.n, &x.n) != DEC_OK)
-        eval_fail(ev, NULL, row, "arithmetic overflow in the total");
-    return x;
+    Dec *w = v->kind == VAL_SCORE ? level_weights(ev, &m->top_indicators) : NULL;
+    ValueDef *parts[] = {m->v_score, m->v_bonus_total, m->v_penalty_total};
+    if (v->kind == VAL_TOTAL)
+        for (int k = 0; k < 3; k++)
+            compute_value(ev, parts[k]);
+    int32_t rows[EVAL_BATCH];
+    Dec x[EVAL_BATCH];
+    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+        int n = batch_rows(ev, start, rows);
+        switch (v->kind) {
+        case VAL_SCORE:
+            for (int i = 0; i < n; i++)
+                x[i] = level_sum(ev, &m->top_indicators, rows[i], w);
+            break;
+        case VAL_BONUS_TOTAL: items_total(ev, &m->bonuses, m->bonus_cap, rows, n, x); break;
+        case VAL_PENALTY_TOTAL: items_total(ev, &m->penalties, m->penalty_cap, rows, n, x); break;
+        default:
+            for (int i = 0; i < n; i++) {
+                Dec t, s = numcol_get(&parts[0]->num, rows[i]);
+                if (dec_add(s, numcol_get(&parts[1]->num, rows[i]), &t) != DEC_OK ||
+                    dec_sub(t, numcol_get(&parts[2]->num, rows[i]), &x[i]) != DEC_OK)
+                    eval_fail(ev, NULL, rows[i], "arithmetic overflow in the total");
+            }
+            break;
+        }
+        for (int i = 0; i < n; i++)
+            numcol_set(&v->num, rows[i], x[i]);
+    }
+    ev_free(ev, w);
 }
+
+static void compute_value_columns(Eval *ev, ValueDef *v);
 
 /* A `let` is not part of the output: once every value that reads it is
 ** computed, its column is freed, so intermediate values do not add up. */
@@ -328,22 +412,13 @@ static void compute_value_columns(Eval *ev, ValueDef *v)
     }
     if (v->kind == VAL_LET || v->kind == VAL_BONUS || v->kind == VAL_PENALTY ||
         v->kind == VAL_ADJUST) {
-        compute_formula(ev, v);
+        if (v->type.base == T_NUM && !v->type.list)
+            compute_number(ev, v);
+        else
+            compute_formula(ev, v);
         v->computed = true;
         return;
     }
-    Dec *w = v->kind == VAL_SCORE ? level_weights(ev, &m->top_indicators) : NULL;
-    for (int32_t row = 0; row < ev->nrows; row++) {
-        Value x = {0};
-        switch (v->kind) {
-        case VAL_SCORE: x.n = level_sum(ev, &m->top_indicators, row, w); break;
-        case VAL_BONUS_TOTAL: x.n = items_total(ev, &m->bonuses, m->bonus_cap, row); break;
-        case VAL_PENALTY_TOTAL: x.n = items_total(ev, &m->penalties, m->penalty_cap, row); break;
-        case VAL_TOTAL: x = total_value(ev, row); break;
-        default: break;
-        }
-        store(v, row, x);
-    }
-    ev_free(ev, w);
+    compute_totals(ev, v);
     v->computed = true;
 }

@@ -46,6 +46,14 @@ Value eval_call_values(Eval *ev, Expr *e, int32_t row, const Value *args);
 ** how `if` and `and`/`or` keep their short-circuit meaning. */
 #define EVAL_BATCH 256
 void eval_vec(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Value *out);
+/* The general form of eval_vec for one node (its children still go through
+** eval_vec), and the typed forms: numbers as Decs with DEC_NULL for absent,
+** truth values as bytes 0, 1 or 2 (absent). vec_row points the scalar
+** evaluator at row i of a batch and returns the row to pass it. */
+void vec_general(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Value *out);
+void vec_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Dec *out);
+void vec_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, uint8_t *out);
+int32_t vec_row(Eval *ev, const int32_t *rows, int i);
 bool eval_cond(Eval *ev, Expr *e, int32_t row, const char *what);
 Value column_get(const Column *c, int32_t row);
 void eval_fail(Eval *ev, const Expr *e, int32_t row, const char *fmt, ...)

@@ -57,16 +57,16 @@ typedef struct Decision {
 static void cond_column(Eval *ev, Expr *e, const char *what, uint8_t *out)
 {
     int32_t rows[EVAL_BATCH];
-    Value v[EVAL_BATCH];
+    uint8_t v[EVAL_BATCH];
     for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
         int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
         for (int i = 0; i < n; i++)
             rows[i] = start + i;
-        eval_vec(ev, e, rows, n, NULL, v);
+        vec_bool(ev, e, rows, n, NULL, v);
         for (int i = 0; i < n; i++) {
-            if (v[i].null)
+            if (v[i] == 2)
                 eval_fail(ev, e, start + i, "%s is empty (it uses a value that is absent)", what);
-            out[start + i] = v[i].b;
+            out[start + i] = v[i];
         }
     }
 }

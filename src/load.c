@@ -38,14 +38,19 @@ static const char *utf8_hint(const char *msg)
     return strncmp(msg, "invalid UTF-8", 13) == 0 ? " (save the file as UTF-8, not GBK)" : "";
 }
 
-static bool parse_bool(const char *s, bool *out)
+static bool parse_bool(const char *s, size_t len, bool *out)
 {
-    if (s[0] == '0' || s[0] == '1') {
-        *out = s[0] == '1';
-        return s[1] == 0;
+    /* 是/否 and 1/0 first: they are what the exports write */
+    if (len == 3 && (memcmp(s, "是", 3) == 0 || memcmp(s, "否", 3) == 0)) {
+        *out = memcmp(s, "是", 3) == 0;
+        return true;
     }
-    static const char *const yes[] = {"true", "1", "是", "TRUE", "True", "yes"};
-    static const char *const no[] = {"false", "0", "否", "FALSE", "False", "no"};
+    if (len == 1 && (s[0] == '0' || s[0] == '1')) {
+        *out = s[0] == '1';
+        return true;
+    }
+    static const char *const yes[] = {"true", "TRUE", "True", "yes"};
+    static const char *const no[] = {"false", "FALSE", "False", "no"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         if (strcmp(s, yes[i]) == 0) return *out = true;
         if (strcmp(s, no[i]) == 0) return !(*out = false);
@@ -119,7 +124,7 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         }
         return false;
     case COL_BOOL:
-        if (parse_bool(f->ptr, &v->b)) return true;
+        if (parse_bool(f->ptr, f->len, &v->b)) return true;
         cell_error(L, fi, "column '%s': expected true or false (also 1/0, 是/否), got \"%s\"",
                    c->name, f->ptr);
         return false;
@@ -294,8 +299,8 @@ static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
     Eval *ev = L->ev;
     Table *t = L->t;
     int32_t rows[EVAL_BATCH];
-    uint8_t act[EVAL_BATCH];
-    Value w[EVAL_BATCH], x[EVAL_BATCH];
+    uint8_t act[EVAL_BATCH], w[EVAL_BATCH];
+    Dec x[EVAL_BATCH];
     size_t stride = (size_t)t->ncols;
     for (int i = 0; i < k; i++)
         rows[i] = i;
@@ -308,19 +313,19 @@ static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
         for (int i = 0; i < k; i++)
             act[i] = !buf[(size_t)i * stride + via].null;
         if (ag->where) {
-            eval_vec(ev, ag->where, rows, k, act, w);
+            vec_bool(ev, ag->where, rows, k, act, w);
             for (int i = 0; i < k; i++) {
                 if (!act[i]) continue;
-                if (w[i].null) {
+                if (w[i] == 2) {
                     ev->rowvals = buf + (size_t)i * stride;
                     ev->row_line = lines[i];
                     eval_fail(ev, ag->where, -1,
                               "the filter is empty (it uses a value that is absent)");
                 }
-                act[i] = w[i].b;
+                act[i] = w[i];
             }
         }
-        if (ag->arg) eval_vec(ev, ag->arg, rows, k, act, x);
+        if (ag->arg) vec_num(ev, ag->arg, rows, k, act, x);
         for (int i = 0; i < k; i++) {
             if (!act[i]) continue;
             int32_t parent = buf[(size_t)i * stride + via].d;
@@ -328,18 +333,18 @@ static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
                 ag->n[parent]++;
                 continue;
             }
-            if (x[i].null) continue;
+            if (x[i] == DEC_NULL) continue;
             bool first = ag->n[parent]++ == 0;
-            Dec cur = first ? x[i].n : numcol_get(&ag->acc, parent);
+            Dec cur = first ? x[i] : numcol_get(&ag->acc, parent);
             if (!first && (ag->func == AGG_SUM || ag->func == AGG_AVG)) {
-                if (dec_add(cur, x[i].n, &cur) != DEC_OK) {
+                if (dec_add(cur, x[i], &cur) != DEC_OK) {
                     ev->rowvals = buf + (size_t)i * stride;
                     ev->row_line = lines[i];
                     eval_fail(ev, ag->origin, -1, "arithmetic overflow");
                 }
-            } else if (!first && (ag->func == AGG_MIN ? dec_cmp(x[i].n, cur) < 0
-                                                      : dec_cmp(x[i].n, cur) > 0)) {
-                cur = x[i].n;
+            } else if (!first &&
+                       (ag->func == AGG_MIN ? dec_cmp(x[i], cur) < 0 : dec_cmp(x[i], cur) > 0)) {
+                cur = x[i];
             }
             numcol_set(&ag->acc, parent, cur);
         }

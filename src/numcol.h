@@ -93,10 +93,11 @@ static inline void numcol_set(NumCol *c, int32_t i, Dec v)
             c->small[i] = INT32_MIN;
             return;
         }
-        if (v % NUMCOL_SMALL_UNIT == 0) {
-            Dec q = v / NUMCOL_SMALL_UNIT;
-            if (q > (Dec)INT32_MIN && q <= (Dec)INT32_MAX) {
-                c->small[i] = (int32_t)q;
+        /* 64-bit arithmetic: anything wider could not fit in 32 bits of 10^-4 */
+        if (v > (Dec)INT64_MIN && v <= (Dec)INT64_MAX) {
+            int64_t s = (int64_t)v, unit = (int64_t)NUMCOL_SMALL_UNIT;
+            if (s % unit == 0 && s / unit > INT32_MIN && s / unit <= INT32_MAX) {
+                c->small[i] = (int32_t)(s / unit);
                 return;
             }
         }
@@ -114,6 +115,25 @@ static inline void numcol_set(NumCol *c, int32_t i, Dec v)
         numcol_widen(c);
     }
     c->wide[i] = v;
+}
+
+/* out[i] = the value at rows[i], DEC_NULL where absent. */
+static inline void numcol_gather(const NumCol *c, const int32_t *rows, int n, Dec *out)
+{
+    if (c->small) {
+        for (int i = 0; i < n; i++) {
+            int32_t x = c->small[rows[i]];
+            out[i] = x == INT32_MIN ? DEC_NULL : (Dec)x * NUMCOL_SMALL_UNIT;
+        }
+    } else if (c->narrow) {
+        for (int i = 0; i < n; i++) {
+            int64_t x = c->narrow[rows[i]];
+            out[i] = x == INT64_MIN ? DEC_NULL : (Dec)x;
+        }
+    } else {
+        for (int i = 0; i < n; i++)
+            out[i] = c->wide[rows[i]];
+    }
 }
 
 static inline void numcol_free(NumCol *c)

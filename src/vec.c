@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Points the scalar evaluator at row i of the batch; returns the row to pass it. */
-static int32_t at_row(Eval *ev, const int32_t *rows, int i)
+int32_t vec_row(Eval *ev, const int32_t *rows, int i)
 {
     if (!ev->rowbuf) return rows[i];
     ev->rowvals = ev->rowbuf + (size_t)rows[i] * (size_t)ev->row_ncols;
@@ -25,7 +25,7 @@ static void fallback(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_
             out[i].null = true;
             continue;
         }
-        out[i] = eval_expr(ev, e, at_row(ev, rows, i));
+        out[i] = eval_expr(ev, e, vec_row(ev, rows, i));
     }
 }
 
@@ -113,7 +113,7 @@ static void vec_binary(Eval *ev, Expr *e, const int32_t *rows, int n, const uint
             default: st = dec_div(a[i].n, out[i].n, &r); break;
             }
             if (st != DEC_OK && st != DEC_INEXACT)
-                eval_fail(ev, e, at_row(ev, rows, i),
+                eval_fail(ev, e, vec_row(ev, rows, i),
                           st == DEC_DIVZERO ? "division by zero" : "arithmetic overflow");
             out[i].n = r;
         }
@@ -163,7 +163,7 @@ static bool vec_call(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_
         Value a[3];
         for (int k = 0; k < na; k++)
             a[k] = args[k][i];
-        out[i] = eval_call_values(ev, e, at_row(ev, rows, i), a);
+        out[i] = eval_call_values(ev, e, vec_row(ev, rows, i), a);
     }
     return true;
 }
@@ -176,7 +176,7 @@ static void vec_if(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t 
     for (int i = 0; i < n; i++) {
         bool on = !act || act[i];
         if (on && c[i].null)
-            eval_fail(ev, e->a, at_row(ev, rows, i),
+            eval_fail(ev, e->a, vec_row(ev, rows, i),
                       "the condition of 'if' is empty (it uses a value that is absent)");
         yes[i] = on && c[i].b;
         no[i] = on && !c[i].b;
@@ -195,11 +195,37 @@ static void vec_unary(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8
         if (e->op == OP_NOT)
             out[i].b = !out[i].b;
         else if (dec_neg(out[i].n, &out[i].n) != DEC_OK)
-            eval_fail(ev, e, at_row(ev, rows, i), "arithmetic overflow");
+            eval_fail(ev, e, vec_row(ev, rows, i), "arithmetic overflow");
     }
 }
 
 void eval_vec(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act, Value *out)
+{
+    const Type *t = &e->bound->type;
+    if (!t->list && t->base == T_NUM) {
+        Dec x[EVAL_BATCH];
+        vec_num(ev, e, rows, n, act, x);
+        memset(out, 0, sizeof(Value) * (size_t)n);
+        for (int i = 0; i < n; i++) {
+            out[i].n = x[i];
+            out[i].null = x[i] == DEC_NULL;
+        }
+        return;
+    }
+    if (!t->list && t->base == T_BOOL) {
+        uint8_t x[EVAL_BATCH];
+        vec_bool(ev, e, rows, n, act, x);
+        memset(out, 0, sizeof(Value) * (size_t)n);
+        for (int i = 0; i < n; i++) {
+            out[i].b = x[i] == 1;
+            out[i].null = x[i] == 2;
+        }
+        return;
+    }
+    vec_general(ev, e, rows, n, act, out);
+}
+
+void vec_general(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act, Value *out)
 {
     const Bound *b = e->bound;
     switch (b->kind) {
