@@ -759,3 +759,58 @@ Test(eval, runtime_error_late_in_many_persons_names_the_person)
     kt_expect_error(r, KT_RUN_FAILED, "division by zero (persons P457)");
     kt_free(&r);
 }
+
+/* ---- runtime errors of the typed batch paths (vec_typed.c) ---- */
+
+typedef struct RuntimeCase {
+    char scheme[320];
+    char want[160];
+} RuntimeCase;
+
+#define RT_HEAD "table persons key pid { a: decimal?  b: decimal?  f: bool? }\nassess persons\n"
+
+ParameterizedTestParameters(eval, typed_runtime_errors)
+{
+    static RuntimeCase cases[] = {
+        {RT_HEAD "indicator x = clamp(a, a, 1.5)\n",
+         "clamp() lower bound is above its upper bound (persons P2)"},
+        {RT_HEAD "indicator x = if f then 1 else 2\n",
+         "the condition of 'if' is empty (it uses a value that is absent) (persons P3)"},
+        {RT_HEAD "indicator x = a * 100000000000000 * 100000000000000\n",
+         "arithmetic overflow (persons P1)"},
+        {RT_HEAD "indicator x = 1\nbonus y = 1 cap b\n",
+         "the cap of 'y' has no value (persons P3)"},
+        {RT_HEAD "indicator x = 1\nadjust z when f = total + 1\n",
+         "the adjustment's condition is empty (it uses a value that is absent) (persons P3)"},
+        {RT_HEAD "indicator x = 1\nbonus y = a\n", "'y' has no value (persons P3)"},
+        {RT_HEAD "let m = a / (b - 3)\nindicator x = m\n", "division by zero (persons P1)"},
+        {RT_HEAD "indicator x = 1\nveto v when f and a > 1 => 不称职\n"
+                 "grades by total desc { 称职 when total > 5  不称职 }\n",
+         "the veto's condition is empty (it uses a value that is absent) (persons P3)"},
+    };
+    return cr_make_param_array(RuntimeCase, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(RuntimeCase *c, eval, typed_runtime_errors)
+{
+    KtResult r = kt_run(
+        c->scheme, FILES("persons.csv", "pid,a,b,f\nP1,1,3,false\nP2,2,5,true\nP3,,,\n"), NULL);
+    kt_expect_error(r, KT_RUN_FAILED, c->want);
+    kt_free(&r);
+}
+
+/* and/or stop early per row in a batch: rows that decide on the left never
+** evaluate the right, so `n > 0 and 10 / n > 1` is safe in every row. */
+Test(eval, typed_logic_short_circuits_per_row)
+{
+    KtResult r = kt_run("table persons key pid { n: decimal }\nassess persons\n"
+                        "indicator x = if n > 0 and 10 / n > 1 then 1 else 0\n"
+                        "indicator y = if n == 0 or 10 / n > 4 then 1 else 0\n",
+                        FILES("persons.csv", "pid,n\nP1,0\nP2,2\nP3,20\n"), NULL);
+    cr_assert_eq(r.stage, KT_OK, "%s", r.diags);
+    cr_expect_str_eq(r.out, "pid,x,y,score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+                            "P1,0,1,1,0,0,1,,,\n"
+                            "P2,1,1,2,0,0,2,,,\n"
+                            "P3,0,0,0,0,0,0,,,\n");
+    kt_free(&r);
+}
