@@ -34,13 +34,11 @@ void intern_init(Intern *in)
     in->mask = 1023;
     in->slots = xcalloc(in->mask + 1, sizeof(uint32_t));
     in->ids_cap = 1024;
-    in->hashes = xmalloc(in->ids_cap * sizeof(uint32_t));
-    in->offs = xmalloc(in->ids_cap * sizeof(uint32_t));
-    in->lens = xmalloc(in->ids_cap * sizeof(uint32_t));
+    in->entries = xmalloc(in->ids_cap * sizeof(InternEntry));
     in->chars_cap = 65536;
     in->chars = xmalloc(in->chars_cap);
     in->count = 1;
-    in->hashes[0] = in->offs[0] = in->lens[0] = 0;
+    in->entries[0] = (InternEntry){0, 0, 0};
     in->chars[0] = 0;
     in->nchars = 1;
 }
@@ -48,9 +46,7 @@ void intern_init(Intern *in)
 void intern_free(Intern *in)
 {
     free(in->slots);
-    free(in->hashes);
-    free(in->offs);
-    free(in->lens);
+    free(in->entries);
     free(in->chars);
     memset(in, 0, sizeof *in);
 }
@@ -60,7 +56,7 @@ static void grow_slots(Intern *in)
     uint32_t mask = in->mask * 2 + 1;
     uint32_t *slots = xcalloc((size_t)mask + 1, sizeof(uint32_t));
     for (uint32_t id = 1; id < in->count; id++) {
-        uint32_t i = in->hashes[id] & mask;
+        uint32_t i = in->entries[id].hash & mask;
         while (slots[i])
             i = (i + 1) & mask;
         slots[i] = id;
@@ -75,8 +71,9 @@ static uint32_t *probe(const Intern *in, const char *s, size_t len, uint32_t h)
     uint32_t i = h & in->mask;
     for (;;) {
         uint32_t id = in->slots[i];
-        if (!id || (in->hashes[id] == h && in->lens[id] == len &&
-                    memcmp(in->chars + in->offs[id], s, len) == 0))
+        if (!id) return &in->slots[i];
+        const InternEntry *e = &in->entries[id];
+        if (e->hash == h && e->len == len && memcmp(in->chars + e->off, s, len) == 0)
             return &in->slots[i];
         i = (i + 1) & in->mask;
     }
@@ -94,18 +91,14 @@ uint32_t intern_put(Intern *in, const char *s, size_t len)
     if (*slot) return *slot;
     if (in->count == in->ids_cap) {
         in->ids_cap *= 2;
-        in->hashes = xrealloc(in->hashes, in->ids_cap * sizeof(uint32_t));
-        in->offs = xrealloc(in->offs, in->ids_cap * sizeof(uint32_t));
-        in->lens = xrealloc(in->lens, in->ids_cap * sizeof(uint32_t));
+        in->entries = xrealloc(in->entries, in->ids_cap * sizeof(InternEntry));
     }
     while (in->nchars + len + 1 > in->chars_cap) {
         in->chars_cap *= 2;
         in->chars = xrealloc(in->chars, in->chars_cap);
     }
     uint32_t id = in->count++;
-    in->hashes[id] = h;
-    in->offs[id] = (uint32_t)in->nchars;
-    in->lens[id] = (uint32_t)len;
+    in->entries[id] = (InternEntry){h, (uint32_t)in->nchars, (uint32_t)len};
     memcpy(in->chars + in->nchars, s, len);
     in->chars[in->nchars + len] = 0;
     in->nchars += len + 1;
@@ -116,6 +109,6 @@ uint32_t intern_put(Intern *in, const char *s, size_t len)
 
 const char *intern_str(const Intern *in, uint32_t id, size_t *len)
 {
-    if (len) *len = in->lens[id];
-    return in->chars + in->offs[id];
+    if (len) *len = in->entries[id].len;
+    return in->chars + in->entries[id].off;
 }

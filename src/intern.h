@@ -13,11 +13,17 @@
 
 #define INTERN_NONE 0u /* id 0 is reserved for "no value" */
 
+/* What the table knows of one id, together: a lookup that finds a slot
+** then touches one entry, not three arrays. */
+typedef struct InternEntry {
+    uint32_t hash;
+    uint32_t off; /* byte offset of the text in chars */
+    uint32_t len;
+} InternEntry;
+
 typedef struct Intern {
-    uint32_t *slots;  /* id per slot, 0 = empty */
-    uint32_t *hashes; /* hash per id */
-    uint32_t *offs;   /* byte offset of each id's text in chars */
-    uint32_t *lens;
+    uint32_t *slots; /* id per slot, 0 = empty */
+    InternEntry *entries;
     char *chars;
     size_t nchars, chars_cap;
     uint32_t count; /* ids in use, including the reserved 0 */
