@@ -61,7 +61,7 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
 %token GRADES "'grades'" WITHIN "'within'" QUOTA "'quota'" REQUIRE "'require'"
 %token OVERRIDE "'override'" ASC "'asc'" DESC "'desc'" AND "'and'" OR "'or'"
 %token NOT "'not'" IN "'in'" IF "'if'" THEN "'then'" WHERE "'where'" ENUM "'enum'"
-%token DEF "'def'" OUTPUT "'output'"
+%token DEF "'def'" OUTPUT "'output'" EXTENDS "'extends'" REPLACE "'replace'" REMOVE "'remove'"
 %token ARROW "'->'" FATARROW "'=>'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
 %token <str> ID "name" STRING "string"
 %token <num> NUMBER "number"
@@ -75,7 +75,7 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
 %type <branch> branch
 %type <grade> grade_rule grade_clauses
 %type <okey> order_key
-%type <flag> opt_optional opt_dir
+%type <flag> opt_optional opt_dir removable
 
 %precedence ELSE
 %left OR
@@ -95,9 +95,18 @@ program
 
 header
     : %empty
-    | SCHEME STRING                  { ctx->prog->scheme_name = $2; ctx->prog->header_span = @$; }
-    | SCHEME STRING VERSION STRING   { ctx->prog->scheme_name = $2; ctx->prog->version = $4;
-                                       ctx->prog->header_span = @$; }
+    | SCHEME STRING opt_version opt_extends
+                                     { ctx->prog->scheme_name = $2; ctx->prog->header_span = @$; }
+    ;
+
+opt_version
+    : %empty
+    | VERSION STRING                 { ctx->prog->version = $2; }
+    ;
+
+opt_extends
+    : %empty
+    | EXTENDS STRING                 { ctx->prog->extends = $2; ctx->prog->extends_span = @2; }
     ;
 
 decls
@@ -129,6 +138,27 @@ decl
     | OUTPUT args                    { $$ = ast_decl(A, D_OUTPUT, @$); $$->keys = $2; }
     | DEF ID '(' args ')' '=' expr   { $$ = ast_decl(A, D_FUNC, @$); $$->name = $2; $$->name_span = @2;
                                        $$->keys = $4; $$->expr = $7; }
+    | REPLACE decl                   { $$ = $2; if ($$) { $$->change = CHANGE_REPLACE; $$->span = @$; } }
+    | REPLACE INDICATOR ID WEIGHT expr
+                                     { Indicator *w = ARENA_NEW(A, Indicator);
+                                       w->name = $3; w->name_span = @3; w->span = @$; w->weight = $5;
+                                       $$ = ast_decl(A, D_INDICATOR, @$); $$->name = $3; $$->name_span = @3;
+                                       $$->ind = w; $$->change = CHANGE_REPLACE; }
+    | REPLACE GRADES grade_rule      { $$ = ast_decl(A, D_GRADE_RULE, @$); $$->name = $3->name;
+                                       $$->name_span = $3->span; ptrvec_push(A, &$$->rules, $3);
+                                       $$->change = CHANGE_REPLACE; }
+    | REMOVE removable ID            { $$ = ast_decl(A, (DeclKind)$2, @$); $$->name = $3; $$->name_span = @3;
+                                       $$->change = CHANGE_REMOVE; }
+    ;
+
+removable
+    : LET                            { $$ = D_LET; }
+    | INDICATOR                      { $$ = D_INDICATOR; }
+    | BONUS                          { $$ = D_BONUS; }
+    | PENALTY                        { $$ = D_PENALTY; }
+    | ADJUST                         { $$ = D_ADJUST; }
+    | VETO                           { $$ = D_VETO; }
+    | GRADES                         { $$ = D_GRADE_RULE; }
     ;
 
 opt_type

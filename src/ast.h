@@ -132,11 +132,16 @@ typedef enum {
     D_VETO,
     D_GRADES,
     D_FUNC,
-    D_OUTPUT
+    D_OUTPUT,
+    D_GRADE_RULE /* one rule of the base's grades, replaced or removed (extends.c) */
 } DeclKind;
+
+/* How a declaration of a scheme that extends another treats the base. */
+typedef enum { CHANGE_NONE, CHANGE_REPLACE, CHANGE_REMOVE } Change;
 
 typedef struct Decl {
     DeclKind kind;
+    Change change; /* replace or remove what the base declares */
     const Source *src;
     Span span, name_span;
     const char *name; /* declared name, import path, assessed table ... */
@@ -171,6 +176,8 @@ typedef struct Program {
     Source *src;
     const char *scheme_name, *version;
     Span header_span;
+    const char *extends; /* base scheme's path, as written */
+    Span extends_span;
     PtrVec decls; /* Decl * */
 } Program;
 

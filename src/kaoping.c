@@ -7,6 +7,7 @@
 #include "kaoping.h"
 #include "csvpipe.h"
 #include "date.h"
+#include "extends.h"
 #include "load.h"
 #include "output.h"
 #include "parse.h"
@@ -79,16 +80,57 @@ static bool valid_utf8(const Source *src, Diags *d)
     return false;
 }
 
-static void load_program(KpScheme *s, Source *src, PtrVec *programs, Diags *d)
+/* Parses src and, when it extends a base scheme, merges it into the base
+** (itself parsed the same way, so chains work). `chain` holds the canonical
+** paths on the way down, to refuse a scheme that extends itself. */
+static Program *parse_merged(KpScheme *s, Source *src, PtrVec *chain, Diags *d)
 {
     ptrvec_push(&s->arena, &s->sources, src);
-    if (!valid_utf8(src, d)) return;
+    if (!valid_utf8(src, d)) return NULL;
     Program *p = parse_program(&s->arena, src, d);
     ast_set_source(p);
+    if (!p->extends) {
+        extends_check_plain(d, p);
+        return p;
+    }
+    char *path = import_path(&s->arena, src, p->extends);
+    char *canon = realpath(path, NULL);
+    bool loop = false;
+    for (int i = 0; canon && i < chain->n && !loop; i++)
+        loop = strcmp(chain->items[i], canon) == 0;
+    if (canon) ptrvec_push(&s->arena, chain, arena_strdup(&s->arena, canon));
+    free(canon);
+    if (loop) {
+        diag_at(d, DIAG_ERROR, src, p->extends_span, "\"%s\" extends itself (through \"%s\")",
+                src->path, path);
+        return p;
+    }
+    const char *err = NULL;
+    Source *base_src = source_load(path, &err);
+    if (!base_src) {
+        diag_at(d, DIAG_ERROR, src, p->extends_span, "cannot read the base scheme \"%s\": %s", path,
+                err);
+        return p;
+    }
+    Program *base = parse_merged(s, base_src, chain, d);
+    if (base && !d->nerrors) extends_merge(&s->arena, d, base, p);
+    return p;
+}
+
+static void load_program(KpScheme *s, Source *src, PtrVec *programs, Diags *d)
+{
+    PtrVec chain = {0};
+    char *canon = realpath(src->path, NULL);
+    if (canon) ptrvec_push(&s->arena, &chain, arena_strdup(&s->arena, canon));
+    free(canon);
+    Program *p = parse_merged(s, src, &chain, d);
+    if (!p) return;
     ptrvec_push(&s->arena, programs, p);
     for (int i = 0; i < p->decls.n; i++) {
         Decl *dl = p->decls.items[i];
         if (dl->kind != D_IMPORT) continue;
+        /* a base scheme's imports are relative to the base's file */
+        src = (Source *)dl->src;
         Source *child = NULL;
         const char *err = NULL;
         if (strncmp(dl->name, "std/", 4) == 0) {

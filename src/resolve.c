@@ -458,7 +458,8 @@ static void declare_decl(Resolver *r, Decl *d)
     case D_GRADES: declare_grades(r, d); break;
     case D_IMPORT:
     case D_VETO:
-    case D_OUTPUT: break;
+    case D_OUTPUT:
+    case D_GRADE_RULE: /* merged into the base's grades by extends.c */ break;
     }
 }
 

@@ -109,6 +109,9 @@ ParameterizedTestParameters(lexer, keyword_spellings)
         {"enum", "枚举", "'enum'"},
         {"def", "函数", "'def'"},
         {"output", "输出", "'output'"},
+        {"extends", "继承", "'extends'"},
+        {"replace", "替换", "'replace'"},
+        {"remove", "删除", "'remove'"},
     };
     return cr_make_param_array(Keyword, kws, sizeof kws / sizeof kws[0]);
 }
