@@ -84,8 +84,11 @@ static void child(Printer *pr, const Expr *e, int min_level)
 void expr_format_percent(Dec v, char *buf)
 {
     Dec pct;
-    if (dec_mul(v, dec_from_int(100), &pct) > DEC_INEXACT)
-        pct = v; /* out of range: unreachable for literals */
+    /* Beyond the range as a percent: the number itself, which is still right. */
+    if (dec_mul(v, dec_from_int(100), &pct) > DEC_INEXACT) {
+        dec_format(v, buf);
+        return;
+    }
     size_t n = dec_format(pct, buf);
     buf[n] = '%';
     buf[n + 1] = '\0';

@@ -28,7 +28,8 @@ typedef enum { EXPR_READABLE, EXPR_SOURCE } ExprStyle;
 /* Arena-allocated text of e (lang only matters for EXPR_READABLE). */
 char *expr_print(Arena *a, const Expr *e, ExprStyle style, Lang lang);
 
-/* A number as a percent: 0.2 -> "20%". Writes into buf (DEC_FMT_MAX + 1). */
+/* A number as a percent: 0.2 -> "20%" (a number too large for that is
+** written as it is). Writes into buf, of at least DEC_FMT_MAX + 1 bytes. */
 void expr_format_percent(Dec v, char *buf);
 
 #endif

@@ -170,6 +170,11 @@ Test(expr_print, percent_format)
     cr_expect_str_eq(buf, "6.25%");
     expr_format_percent(dec_from_int(1), buf);
     cr_expect_str_eq(buf, "100%");
+    /* too large to be written as a percent: the number itself */
+    Dec big;
+    cr_assert_eq(dec_parse("100000000000000000000000000", 27, false, &big), DEC_OK);
+    expr_format_percent(big, buf);
+    cr_expect_str_eq(buf, "100000000000000000000000000");
 }
 
 /* ---- round trip over every expression of the shipped rule files ---- */
