@@ -73,6 +73,7 @@ unit: $(TEST_BIN)
 golden: $(B)/kaoping $(B)/kpgen
 	tests/run_golden.sh $(B)/kaoping
 	tests/cli_test.sh $(B)/kaoping $(B)/kpgen
+	tests/doc_test.sh $(B)/kaoping
 	tests/readme_test.sh $(B)/kaoping
 
 test-san:

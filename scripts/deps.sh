@@ -12,6 +12,7 @@ need_cmd bison bison
 need_hdr uthash.h uthash-dev
 need_hdr criterion/criterion.h libcriterion-dev
 need_cmd pkg-config pkg-config
+need_cmd xmllint libxml2-utils   # tests/doc_test.sh checks the HTML documents
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ]; then
     echo "kaoping: installing build dependencies:$missing" >&2

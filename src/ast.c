@@ -173,25 +173,28 @@ static void walk_indicator(Indicator *ind, void (*fn)(Expr *, void *), void *ctx
     }
 }
 
+void ast_walk_decl(Decl *d, void (*fn)(Expr *e, void *ctx), void *ctx)
+{
+    Expr *direct[] = {d->expr, d->cond, d->cap};
+    for (int k = 0; k < 3; k++)
+        if (direct[k]) fn(direct[k], ctx);
+    for (int k = 0; k < d->keys.n; k++)
+        fn(d->keys.items[k], ctx);
+    if (d->ind) walk_indicator(d->ind, fn, ctx);
+    for (int k = 0; k < d->order.n; k++)
+        fn(((OrderKey *)d->order.items[k])->e, ctx);
+    for (int k = 0; k < d->rules.n; k++) {
+        GradeRule *g = d->rules.items[k];
+        Expr *parts[] = {g->quota, g->when, g->require};
+        for (int j = 0; j < 3; j++)
+            if (parts[j]) fn(parts[j], ctx);
+    }
+}
+
 void ast_walk(Program *p, void (*fn)(Expr *e, void *ctx), void *ctx)
 {
-    for (int i = 0; i < p->decls.n; i++) {
-        Decl *d = p->decls.items[i];
-        Expr *direct[] = {d->expr, d->cond, d->cap};
-        for (int k = 0; k < 3; k++)
-            if (direct[k]) fn(direct[k], ctx);
-        for (int k = 0; k < d->keys.n; k++)
-            fn(d->keys.items[k], ctx);
-        if (d->ind) walk_indicator(d->ind, fn, ctx);
-        for (int k = 0; k < d->order.n; k++)
-            fn(((OrderKey *)d->order.items[k])->e, ctx);
-        for (int k = 0; k < d->rules.n; k++) {
-            GradeRule *g = d->rules.items[k];
-            Expr *parts[] = {g->quota, g->when, g->require};
-            for (int j = 0; j < 3; j++)
-                if (parts[j]) fn(parts[j], ctx);
-        }
-    }
+    for (int i = 0; i < p->decls.n; i++)
+        ast_walk_decl(p->decls.items[i], fn, ctx);
 }
 
 static void set_source(Expr *e, void *ctx)

@@ -190,6 +190,8 @@ Span span_join(Span a, Span b);
 /* Calls fn on every top-level expression of the program (each decl's
 ** formulas, conditions, weights, caps, keys, grade rules). */
 void ast_walk(Program *p, void (*fn)(Expr *e, void *ctx), void *ctx);
+/* The same for one declaration. */
+void ast_walk_decl(Decl *d, void (*fn)(Expr *e, void *ctx), void *ctx);
 /* Records the program's source in every expression node, for diagnostics. */
 void ast_set_source(Program *p);
 

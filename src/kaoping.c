@@ -8,6 +8,7 @@
 #include "csvpipe.h"
 #include "date.h"
 #include "extends.h"
+#include "doc.h"
 #include "load.h"
 #include "output.h"
 #include "parse.h"
@@ -303,4 +304,15 @@ bool kp_write(KpScheme *s, FILE *f, KpFormat fmt, Diags *d)
     s->ev.on_error = &on_error;
     if (setjmp(on_error)) return false;
     return output_write(&s->ev, f, fmt == KP_FORMAT_JSON ? OUT_JSON : OUT_CSV);
+}
+
+bool kp_doc(KpScheme *s, FILE *f, KpDocFormat fmt, KpLang lang)
+{
+    Arena a;
+    arena_init(&a);
+    DocBuf b = {0};
+    doc_build(s->m, &a, &b, lang == KP_LANG_EN ? LANG_EN : LANG_ZH);
+    bool ok = fmt == KP_DOC_HTML ? docbuf_write_html(&b, f) : docbuf_write_markdown(&b, f);
+    arena_free(&a);
+    return ok;
 }

@@ -33,4 +33,13 @@ bool kp_run(KpScheme *s, const char *dir, Diags *d);
 ** errors return false. */
 bool kp_write(KpScheme *s, FILE *f, KpFormat fmt, Diags *d);
 
+typedef enum { KP_DOC_MARKDOWN, KP_DOC_HTML } KpDocFormat;
+typedef enum { KP_LANG_ZH, KP_LANG_EN } KpLang;
+
+/* Writes the scheme as a readable document (考核实施细则): params with their
+** effective values (after kp_set_param), tables, groups, the indicator tree
+** with weights, items, adjustments, vetoes, grade rules and definitions.
+** Headings and fixed phrases in lang. Returns false when writing to f failed. */
+bool kp_doc(KpScheme *s, FILE *f, KpDocFormat fmt, KpLang lang);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ static const char usage_main[] =
     "Commands:\n"
     "  check SCHEME...              parse, resolve and type-check; report problems\n"
     "  run SCHEME --data DIR        evaluate the scheme on DIR/<table>.csv\n"
+    "  doc SCHEME                   the scheme as a readable document (Markdown or HTML)\n"
     "\n"
     "Options:\n"
     "  -h, --help                   show this help (also: kaoping COMMAND --help)\n"
@@ -47,13 +49,37 @@ static const char usage_run[] =
     "Exit status: 0 on success, 1 on errors in the scheme or the data, 2 on bad usage.\n"
     "A failed run never leaves a partial output file.\n";
 
+static const char usage_doc[] =
+    "Usage: kaoping doc SCHEME [-o FILE.md|FILE.html] [--lang zh|en] [--set NAME=VALUE]...\n"
+    "\n"
+    "Writes the scheme as the document staff publish (考核实施细则): its name and\n"
+    "version, params with their values, data tables, groups, the indicator tree\n"
+    "with weights and effective weights, bonus and penalty items with their caps,\n"
+    "adjustments, vetoes, grade rules and the definitions used. Markdown on\n"
+    "standard output unless -o says otherwise.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE   write to FILE: .md for Markdown, .html for one\n"
+    "                      self-contained HTML page\n"
+    "  --format md|html    format of standard output (default md)\n"
+    "  --lang zh|en        language of headings and fixed phrases (default zh);\n"
+    "                      names from the scheme stay as written\n"
+    "  --set NAME=VALUE    show a param's value as overridden, as run would use it\n"
+    "Exit status: 0 on success, 1 on errors in the scheme, 2 on bad usage.\n"
+    "A failed doc never leaves a partial output file.\n";
+
 /* Results are written in large blocks: a million rows are 150 MB. */
 #define OUTPUT_BUFFER (1 << 20)
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *cmd, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "kaoping: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\nTry 'kaoping %s--help'.\n", cmd);
     return 2;
 }
@@ -93,11 +119,21 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
-typedef struct RunArgs {
-    const char *scheme, *data, *out, *format;
+typedef struct CmdArgs {
+    const char *scheme, *data, *out, *format, *lang;
     const char **sets;
     int nsets;
-} RunArgs;
+} CmdArgs;
+
+/* What a command accepts beside -o, --format and --set. */
+enum { OPT_DATA = 1, OPT_LANG = 2 };
+
+typedef struct Command {
+    const char *name;  /* "run " or "doc ": as the messages quote it */
+    const char *usage; /* its --help */
+    const char *one;   /* what one scheme makes: "per run" */
+    unsigned opts;
+} Command;
 
 /* NAME=VALUE with a name; whether the param exists is checked against the scheme. */
 static bool valid_set(const char *s)
@@ -106,60 +142,64 @@ static bool valid_set(const char *s)
     return eq && eq != s;
 }
 
-static int parse_run_args(int argc, char **argv, RunArgs *a)
+static int add_set(const Command *cmd, CmdArgs *a, const char *value)
 {
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        const char **slot = NULL;
-        const char *name = NULL;
-        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            fputs(usage_run, stdout);
-            return -1;
-        }
-        if (!strcmp(arg, "--data"))
-            slot = &a->data, name = "--data";
-        else if (!strcmp(arg, "-o") || !strcmp(arg, "--output"))
-            slot = &a->out, name = arg;
-        else if (!strcmp(arg, "--format"))
-            slot = &a->format, name = "--format";
-        else if (!strcmp(arg, "--set"))
-            slot = &a->sets[a->nsets], name = "--set";
-        else if (!strncmp(arg, "--data=", 7)) {
-            a->data = arg + 7;
-            continue;
-        } else if (!strncmp(arg, "--output=", 9)) {
-            a->out = arg + 9;
-            continue;
-        } else if (!strncmp(arg, "--set=", 6)) {
-            if (!valid_set(arg + 6))
-                return usage_error("run ", "--set expects NAME=VALUE, got '%s'", arg + 6);
-            a->sets[a->nsets++] = arg + 6;
-            continue;
-        } else if (!strncmp(arg, "--format=", 9)) {
-            a->format = arg + 9;
-            continue;
-        } else if (arg[0] == '-' && arg[1])
-            return usage_error("run ", "unknown option '%s'", arg);
-        else if (a->scheme)
-            return usage_error("run ", "unexpected argument '%s' (one scheme per run)", arg);
-        else {
-            a->scheme = arg;
-            continue;
-        }
-        if (i + 1 >= argc) return usage_error("run ", "option '%s' needs a value", name);
-        *slot = argv[++i];
-        if (slot == &a->sets[a->nsets]) {
-            if (!valid_set(*slot))
-                return usage_error("run ", "--set expects NAME=VALUE, got '%s'", *slot);
-            a->nsets++;
-        }
-    }
-    if (!a->scheme) return usage_error("run ", "%s", "no scheme given");
-    if (!a->data) return usage_error("run ", "%s", "missing --data DIR");
+    if (!valid_set(value))
+        return usage_error(cmd->name, "--set expects NAME=VALUE, got '%s'", value);
+    a->sets[a->nsets++] = value;
     return 0;
 }
 
-static int output_format(const RunArgs *a, KpFormat *fmt)
+/* The slot an option fills, or NULL when the command has no such option. */
+static const char **option_slot(const Command *cmd, CmdArgs *a, const char *name, size_t len)
+{
+#define IS(s) (len == strlen(s) && !strncmp(name, s, len))
+    if (IS("-o") || IS("--output")) return &a->out;
+    if (IS("--format")) return &a->format;
+    if (IS("--data") && (cmd->opts & OPT_DATA)) return &a->data;
+    if (IS("--lang") && (cmd->opts & OPT_LANG)) return &a->lang;
+#undef IS
+    return NULL;
+}
+
+/* Returns 0, 2 after a usage error, or -1 after --help. */
+static int parse_args(const Command *cmd, int argc, char **argv, CmdArgs *a)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(cmd->usage, stdout);
+            return -1;
+        }
+        if (arg[0] != '-' || !arg[1]) {
+            if (a->scheme)
+                return usage_error(cmd->name, "unexpected argument '%s' (one scheme %s)", arg,
+                                   cmd->one);
+            a->scheme = arg;
+            continue;
+        }
+        /* --name=value, or --name value */
+        const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        bool set = len == 5 && !strncmp(arg, "--set", 5);
+        const char **slot = set ? NULL : option_slot(cmd, a, arg, len);
+        if (!set && !slot) return usage_error(cmd->name, "unknown option '%s'", arg);
+        const char *value = eq ? eq + 1 : NULL;
+        if (!eq) {
+            if (i + 1 >= argc) return usage_error(cmd->name, "option '%s' needs a value", arg);
+            value = argv[++i];
+        }
+        if (set) {
+            if (add_set(cmd, a, value)) return 2;
+        } else {
+            *slot = value;
+        }
+    }
+    if (!a->scheme) return usage_error(cmd->name, "%s", "no scheme given");
+    return 0;
+}
+
+static int run_format(const CmdArgs *a, KpFormat *fmt)
 {
     *fmt = KP_FORMAT_CSV;
     const char *f = a->format;
@@ -178,46 +218,78 @@ static int output_format(const RunArgs *a, KpFormat *fmt)
     return usage_error("run ", "unknown format '%s' (expected csv or json)", f);
 }
 
+/* What to write: a run's results or a scheme's document. */
+typedef struct Emitter {
+    KpScheme *s;
+    Diags *d;
+    bool doc;
+    KpFormat fmt;
+    KpDocFormat doc_fmt;
+    KpLang lang;
+} Emitter;
+
+static bool emit(const Emitter *e, FILE *f)
+{
+    return e->doc ? kp_doc(e->s, f, e->doc_fmt, e->lang) : kp_write(e->s, f, e->fmt, e->d);
+}
+
 /* Writes to a temporary file beside the target and renames it, so a failed
 ** run never leaves a half-written result. */
-static int write_output(KpScheme *s, const RunArgs *a, KpFormat fmt, Diags *d)
+static int write_output(const Emitter *e, const char *out)
 {
-    if (!a->out) {
+    if (!out) {
         setvbuf(stdout, NULL, _IOFBF, OUTPUT_BUFFER);
-        if (!kp_write(s, stdout, fmt, d)) return 1;
-        return fflush(stdout) == 0 ? 0 : 1;
+        bool ok = emit(e, stdout) && fflush(stdout) == 0;
+        if (!ok && !e->d->nerrors)
+            fprintf(stderr, "kaoping: cannot write to standard output: %s\n", strerror(errno));
+        return ok ? 0 : 1;
     }
-    size_t n = strlen(a->out) + 16;
+    size_t n = strlen(out) + 16;
     char *tmp = malloc(n);
-    snprintf(tmp, n, "%s.tmp.XXXXXX", a->out);
+    snprintf(tmp, n, "%s.tmp.XXXXXX", out);
     int fd = mkstemp(tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        fprintf(stderr, "kaoping: cannot write '%s': %s\n", a->out, strerror(errno));
+        fprintf(stderr, "kaoping: cannot write '%s': %s\n", out, strerror(errno));
         if (fd >= 0) close(fd), unlink(tmp);
         free(tmp);
         return 1;
     }
     setvbuf(f, NULL, _IOFBF, OUTPUT_BUFFER);
-    bool ok = kp_write(s, f, fmt, d);
+    bool ok = emit(e, f);
     int err = errno;
     if (fclose(f) != 0 && ok) ok = false, err = errno;
-    if (ok && rename(tmp, a->out) != 0) ok = false, err = errno;
+    if (ok && rename(tmp, out) != 0) ok = false, err = errno;
     if (!ok) {
         unlink(tmp);
-        if (!d->nerrors) fprintf(stderr, "kaoping: cannot write '%s': %s\n", a->out, strerror(err));
+        if (!e->d->nerrors) fprintf(stderr, "kaoping: cannot write '%s': %s\n", out, strerror(err));
     }
     free(tmp);
     return ok ? 0 : 1;
 }
 
+/* Compiles the scheme and applies --set; NULL (diagnostics in d) on errors. */
+static KpScheme *compile_with_sets(const CmdArgs *a, Diags *d)
+{
+    KpScheme *s = kp_compile(a->scheme, d);
+    bool ok = s != NULL;
+    for (int i = 0; s && i < a->nsets; i++)
+        if (!kp_set_param(s, a->sets[i], d)) ok = false;
+    if (ok) return s;
+    kp_free(s);
+    return NULL;
+}
+
+static const Command run_cmd = {"run ", usage_run, "per run", OPT_DATA};
+
 static int cmd_run(int argc, char **argv)
 {
-    RunArgs a = {0};
+    CmdArgs a = {0};
     a.sets = calloc((size_t)argc + 1, sizeof(char *));
-    int st = parse_run_args(argc, argv, &a);
+    int st = parse_args(&run_cmd, argc, argv, &a);
+    if (st == 0 && !a.data) st = usage_error("run ", "%s", "missing --data DIR");
     KpFormat fmt = KP_FORMAT_CSV;
-    if (st == 0) st = output_format(&a, &fmt);
+    if (st == 0) st = run_format(&a, &fmt);
     if (st != 0) {
         free(a.sets);
         return st < 0 ? 0 : st;
@@ -225,14 +297,63 @@ static int cmd_run(int argc, char **argv)
     Diags d;
     diags_init(&d);
     d.max_errors = 20;
-    KpScheme *s = kp_compile(a.scheme, &d);
+    KpScheme *s = compile_with_sets(&a, &d);
     int status = s ? 0 : 1;
-    for (int i = 0; s && i < a.nsets; i++)
-        if (!kp_set_param(s, a.sets[i], &d)) status = 1;
-    if (s && status == 0 && !kp_run(s, a.data, &d)) status = 1;
-    if (s && status == 0) status = write_output(s, &a, fmt, &d);
+    if (s && !kp_run(s, a.data, &d)) status = 1;
+    Emitter e = {.s = s, .d = &d, .fmt = fmt};
+    if (s && status == 0) status = write_output(&e, a.out);
     print_diags(&d);
     kp_free(s);
+    diags_free(&d);
+    free(a.sets);
+    return status;
+}
+
+static const Command doc_cmd = {"doc ", usage_doc, "per document", OPT_LANG};
+
+static int doc_options(const CmdArgs *a, KpDocFormat *fmt, KpLang *lang)
+{
+    *fmt = KP_DOC_MARKDOWN;
+    *lang = KP_LANG_ZH;
+    const char *f = a->format;
+    if (!f && a->out) {
+        const char *dot = strrchr(a->out, '.');
+        if (!dot || (strcmp(dot, ".md") && strcmp(dot, ".html")))
+            return usage_error("doc ", "cannot tell the document format of '%s' (use .md or .html)",
+                               a->out);
+        f = dot + 1;
+    }
+    if (f && !strcmp(f, "html"))
+        *fmt = KP_DOC_HTML;
+    else if (f && strcmp(f, "md"))
+        return usage_error("doc ", "unknown format '%s' (expected md or html)", f);
+    if (a->lang && !strcmp(a->lang, "en"))
+        *lang = KP_LANG_EN;
+    else if (a->lang && strcmp(a->lang, "zh"))
+        return usage_error("doc ", "unknown language '%s' (expected zh or en)", a->lang);
+    return 0;
+}
+
+static int cmd_doc(int argc, char **argv)
+{
+    CmdArgs a = {0};
+    a.sets = calloc((size_t)argc + 1, sizeof(char *));
+    Emitter e = {.doc = true};
+    int st = parse_args(&doc_cmd, argc, argv, &a);
+    if (st == 0) st = doc_options(&a, &e.doc_fmt, &e.lang);
+    if (st != 0) {
+        free(a.sets);
+        return st < 0 ? 0 : st;
+    }
+    Diags d;
+    diags_init(&d);
+    d.max_errors = 20;
+    e.d = &d;
+    e.s = compile_with_sets(&a, &d);
+    /* Warnings are shown as check shows them; the document is written all the same. */
+    print_diags(&d);
+    int status = e.s ? write_output(&e, a.out) : 1;
+    kp_free(e.s);
     diags_free(&d);
     free(a.sets);
     return status;
@@ -260,5 +381,6 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "doc")) return cmd_doc(argc - 2, argv + 2);
     return usage_error("", "unknown command '%s'", cmd);
 }

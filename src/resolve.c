@@ -205,7 +205,7 @@ static void declare_indicator(Resolver *r, Indicator *ind, Indicator *parent, De
     }
 }
 
-Value eval_const(Resolver *r, Expr *e, bool *ok);
+Value eval_const(Resolver *r, const Expr *e, bool *ok);
 
 /* Children of one level: all weighted or none; weights should total 100%. */
 static void check_level(Resolver *r, PtrVec *kids, ValueDef *owner, Span where)
@@ -351,7 +351,7 @@ static bool visit(Resolver *r, ValueDef *v, PtrVec *stack)
     return true;
 }
 
-Value eval_const(Resolver *r, Expr *e, bool *ok)
+Value eval_const(Resolver *r, const Expr *e, bool *ok)
 {
     Value v = {0};
     (void)r;
@@ -374,6 +374,14 @@ Value eval_const(Resolver *r, Expr *e, bool *ok)
         *ok = false;
     }
     return v;
+}
+
+bool const_number(const Expr *e, Dec *out)
+{
+    bool ok = true;
+    Value v = eval_const(NULL, e, &ok);
+    if (ok) *out = v.n;
+    return ok;
 }
 
 static void declare_builtins(Resolver *r)

@@ -78,6 +78,10 @@ typedef struct Bound {
 Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs);
 
 const char *type_name(Type t);
+/* The value of a constant number of a resolved model: literals, numeric
+** params (with their current values) and + - * / of them, as a weight is
+** written. False when e is anything else or the arithmetic fails. */
+bool const_number(const Expr *e, Dec *out);
 /* Frees what a model holds outside its arena (symbol table, strings). */
 void resolve_free(Model *m);
 

@@ -54,7 +54,7 @@ void sym_suggest(Resolver *r, const char *name, char *out, size_t cap);
 Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx);
 bool type_is(Type t, BaseType b);
 void expect_type(Resolver *r, Expr *e, Type got, BaseType want, const char *what);
-Value eval_const(Resolver *r, Expr *e, bool *ok);
+Value eval_const(Resolver *r, const Expr *e, bool *ok);
 void add_dep(ValueDef *owner, ValueDef *dep, Arena *a);
 bool ptrvec_has(const PtrVec *v, const void *item);
 void bad_date(Resolver *r, const Expr *lit, Span span);

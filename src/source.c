@@ -174,6 +174,33 @@ const char *source_line(const Source *s, uint32_t line, size_t *len)
     return s->text + a;
 }
 
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+const char *source_comment_after(const Source *s, uint32_t off, size_t *len)
+{
+    const char *t = s->text, *end = s->text + s->len;
+    const char *p = off <= s->len ? t + off : end;
+    while (p < end && (blank(*p) || *p == '?'))
+        p++;
+    if (p < end && *p == '#')
+        p++;
+    else if (p + 1 < end && p[0] == '/' && p[1] == '/')
+        p += 2;
+    else
+        return NULL;
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    const char *q = eol ? eol : end;
+    while (p < q && blank(*p))
+        p++;
+    while (q > p && blank(q[-1]))
+        q--;
+    *len = (size_t)(q - p);
+    return q > p ? p : NULL;
+}
+
 /* Length of the well-formed sequence at p (Unicode Table 3-7), 0 if ill-formed. */
 static size_t utf8_seq_len(const unsigned char *p, size_t n)
 {

@@ -30,6 +30,12 @@ void source_linecol(const Source *s, uint32_t off, uint32_t *line, uint32_t *col
 /* Start and length (bytes, without the newline or CR) of 1-based line. */
 const char *source_line(const Source *s, uint32_t line, size_t *len);
 
+/* The comment that ends the line of byte offset `off`, when only blanks (and
+** a '?', the mark that ends an optional column's type) stand between them:
+** its text without the '#' or '//' and without surrounding blanks, length in
+** *len. NULL when the rest of the line is not a comment or the comment is empty. */
+const char *source_comment_after(const Source *s, uint32_t off, size_t *len);
+
 /* Validates UTF-8; returns the byte offset of the first bad byte or (size_t)-1. */
 size_t utf8_invalid_at(const char *s, size_t len);
 /* Number of code points in s[0..len). */

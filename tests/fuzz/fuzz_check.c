@@ -1,17 +1,21 @@
 /*
 ** fuzz_check.c — libFuzzer harness: parse and resolve one rule file held in
 ** memory, as kp_compile does for a scheme without imports (imports are
-** parsed as declarations but not followed). Build with `make fuzz`.
+** parsed as declarations but not followed), then writes the document of
+** each scheme that resolves (kaoping doc) in both formats and languages.
+** Build with `make fuzz`.
 */
 #include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "doc.h"
 #include "parse.h"
 #include "resolve.h"
 #include "source.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,7 +33,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         PtrVec programs = {0};
         ptrvec_push(&arena, &programs, p);
         Model *m = resolve_scheme(&arena, &diags, &programs);
-        if (m) resolve_free(m);
+        if (m) {
+            FILE *f = fopen("/dev/null", "w");
+            for (int lang = 0; f && lang < LANG_COUNT; lang++) {
+                DocBuf b = {0};
+                doc_build(m, &arena, &b, (Lang)lang);
+                docbuf_write_markdown(&b, f);
+                docbuf_write_html(&b, f);
+            }
+            if (f) fclose(f);
+            resolve_free(m);
+        }
     }
 
     arena_free(&arena);

@@ -316,3 +316,42 @@ Test(utf8, count)
     cr_expect_eq(utf8_count("\xE4\xBD", 2), 2, "each byte of a truncated sequence counts");
     cr_expect_eq(utf8_count("优秀", 4), 2, "len is respected");
 }
+
+/* ---- the comment at the end of a declaration's line ---- */
+
+static const char *comment(const Source *s, const char *after, char *buf, size_t cap)
+{
+    uint32_t off = off_of(s, after) + (uint32_t)strlen(after);
+    size_t len = 0;
+    const char *c = source_comment_after(s, off, &len);
+    if (!c) return NULL;
+    snprintf(buf, cap, "%.*s", (int)len, c);
+    return buf;
+}
+
+Test(source, comment_after)
+{
+    Source *s = mem("param a = 1   # 一般掌握在 20% 以内  \n"
+                    "param b = 2 // slashes\n"
+                    "param c = 3\n"
+                    "# a line of its own\n"
+                    "x: text?   # may be empty\r\n"
+                    "y: text ? #\n"
+                    "param d = 4 x # not right after\n"
+                    "param e = 5 #");
+    char buf[128];
+    cr_expect_str_eq(comment(s, "a = 1", buf, sizeof buf), "一般掌握在 20% 以内");
+    cr_expect_str_eq(comment(s, "b = 2", buf, sizeof buf), "slashes");
+    /* the next line's comment is not this line's */
+    cr_expect_null(comment(s, "c = 3", buf, sizeof buf));
+    /* a column's type may end with '?' */
+    cr_expect_str_eq(comment(s, "x: text", buf, sizeof buf), "may be empty");
+    /* empty comments, and text before the comment */
+    cr_expect_null(comment(s, "y: text", buf, sizeof buf));
+    cr_expect_null(comment(s, "d = 4", buf, sizeof buf));
+    cr_expect_null(comment(s, "e = 5", buf, sizeof buf));
+    size_t len = 7;
+    cr_expect_null(source_comment_after(s, (uint32_t)s->len, &len));
+    cr_expect_null(source_comment_after(s, (uint32_t)s->len + 10, &len));
+    source_free(s);
+}
