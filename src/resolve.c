@@ -757,6 +757,7 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
         for (int i = 0; i < m->nvalues; i++)
             if (!visit(&r, m->values[i], &stack)) break;
         warn_unused(&r, main_prog->src);
+        lint_model(m, main_prog->src);
     }
     if (d->nerrors) {
         resolve_free(m);

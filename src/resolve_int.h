@@ -84,6 +84,9 @@ void resolve_refs(Resolver *r);
 void order_tables(Resolver *r);
 void unknown_table(Resolver *r, const char *name, Span span);
 bool written_in_chinese(const Source *src, Span span);
+
+/* lint.c: warnings for a scheme that resolved without errors. */
+void lint_model(Model *m, const Source *main_src);
 void declare_grades(Resolver *r, Decl *d);
 void resolve_grades(Resolver *r);
 void resolve_veto(Resolver *r, Decl *d);
