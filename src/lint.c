@@ -101,10 +101,10 @@ static void lint_vetoes(Model *m)
 
 /* ---- quota grades without a tie order ---- */
 
-static void lint_tie_order(Model *m)
+static void lint_tie_order(Model *m, const Source *main_src)
 {
     Decl *gd = m->grades_decl;
-    if (!gd || gd->order.n >= 2) return;
+    if (!gd || gd->order.n >= 2 || gd->src != main_src) return;
     const GradeRule *quota = NULL;
     for (int i = 0; i < gd->rules.n && !quota; i++) {
         const GradeRule *g = gd->rules.items[i];
@@ -190,7 +190,7 @@ void lint_model(Model *m, const Source *main_src)
 {
     lint_shadowed(m, main_src);
     lint_vetoes(m);
-    lint_tie_order(m);
+    lint_tie_order(m, main_src);
     EqCtx c = {m, main_src, arena_alloc(m->arena, (size_t)m->nvalues + 1)};
     memset(c.memo, 0, (size_t)m->nvalues + 1);
     for (int i = 0; i < m->programs.n; i++)
