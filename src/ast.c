@@ -173,25 +173,28 @@ static void walk_indicator(Indicator *ind, void (*fn)(Expr *, void *), void *ctx
     }
 }
 
+static void walk_decl(Decl *d, void (*fn)(Expr *e, void *ctx), void *ctx)
+{
+    Expr *direct[] = {d->expr, d->cond, d->cap};
+    for (int k = 0; k < 3; k++)
+        if (direct[k]) fn(direct[k], ctx);
+    for (int k = 0; k < d->keys.n; k++)
+        fn(d->keys.items[k], ctx);
+    if (d->ind) walk_indicator(d->ind, fn, ctx);
+    for (int k = 0; k < d->order.n; k++)
+        fn(((OrderKey *)d->order.items[k])->e, ctx);
+    for (int k = 0; k < d->rules.n; k++) {
+        GradeRule *g = d->rules.items[k];
+        Expr *parts[] = {g->quota, g->when, g->require};
+        for (int j = 0; j < 3; j++)
+            if (parts[j]) fn(parts[j], ctx);
+    }
+}
+
 void ast_walk(Program *p, void (*fn)(Expr *e, void *ctx), void *ctx)
 {
-    for (int i = 0; i < p->decls.n; i++) {
-        Decl *d = p->decls.items[i];
-        Expr *direct[] = {d->expr, d->cond, d->cap};
-        for (int k = 0; k < 3; k++)
-            if (direct[k]) fn(direct[k], ctx);
-        for (int k = 0; k < d->keys.n; k++)
-            fn(d->keys.items[k], ctx);
-        if (d->ind) walk_indicator(d->ind, fn, ctx);
-        for (int k = 0; k < d->order.n; k++)
-            fn(((OrderKey *)d->order.items[k])->e, ctx);
-        for (int k = 0; k < d->rules.n; k++) {
-            GradeRule *g = d->rules.items[k];
-            Expr *parts[] = {g->quota, g->when, g->require};
-            for (int j = 0; j < 3; j++)
-                if (parts[j]) fn(parts[j], ctx);
-        }
-    }
+    for (int i = 0; i < p->decls.n; i++)
+        walk_decl(p->decls.items[i], fn, ctx);
 }
 
 static void set_source(Expr *e, void *ctx)
@@ -209,4 +212,14 @@ static void set_source(Expr *e, void *ctx)
 void ast_set_source(Program *p)
 {
     ast_walk(p, set_source, p->src);
+    for (int i = 0; i < p->tests.n; i++) {
+        TestBlock *t = p->tests.items[i];
+        for (int k = 0; k < t->decls.n; k++)
+            walk_decl(t->decls.items[k], set_source, p->src);
+        for (int k = 0; k < t->expects.n; k++) {
+            Expect *x = t->expects.items[k];
+            set_source(x->e, p->src);
+            set_source(x->item, p->src);
+        }
+    }
 }

@@ -111,8 +111,7 @@ static void ensure_choice(Eval *ev, ValueDef *v)
     }
 }
 
-/* Is the indicator scored for this row: every enclosing variant was taken? */
-static bool indicator_active(Eval *ev, Indicator *ind, int32_t row)
+bool indicator_active(Eval *ev, Indicator *ind, int32_t row)
 {
     for (Indicator *p = ind->parent; p; ind = p, p = p->parent) {
         if (!p->branches.n) continue;

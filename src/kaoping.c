@@ -4,7 +4,7 @@
 ** Runtime errors longjmp back here (Lua-style protected calls); everything a
 ** run allocated is registered and freed in one place.
 */
-#include "kaoping.h"
+#include "scheme.h"
 #include "csv.h"
 #include "date.h"
 #include "load.h"
@@ -21,15 +21,6 @@ struct KpEmbedded {
     size_t len;
 };
 extern const struct KpEmbedded kp_stdlib_files[];
-
-struct KpScheme {
-    Arena arena;
-    Model *m;
-    PtrVec sources; /* Source *, freed with the scheme */
-    PtrVec loaded;  /* canonical paths of the files loaded */
-    Eval ev;
-    bool ran;
-};
 
 static Source *find_stdlib(const char *name)
 {
@@ -113,7 +104,7 @@ static void load_program(KpScheme *s, Source *src, PtrVec *programs, Diags *d)
     }
 }
 
-KpScheme *kp_compile(const char *path, Diags *d)
+KpScheme *scheme_compile(const char *path, int test, Diags *d)
 {
     const char *err = NULL;
     Source *src = source_load(path, &err);
@@ -130,7 +121,13 @@ KpScheme *kp_compile(const char *path, Diags *d)
         kp_free(s);
         return NULL;
     }
-    s->m = resolve_scheme(&s->arena, d, &programs);
+    Program *main_prog = programs.items[0];
+    if (test >= 0 && test < main_prog->tests.n) {
+        s->test = main_prog->tests.items[test];
+        for (int i = 0; i < s->test->decls.n; i++)
+            ptrvec_push(&s->arena, &main_prog->decls, s->test->decls.items[i]);
+    }
+    s->m = resolve_scheme_with(&s->arena, d, &programs, test >= 0);
     if (!s->m) {
         kp_free(s);
         return NULL;
@@ -138,6 +135,11 @@ KpScheme *kp_compile(const char *path, Diags *d)
     s->m->sources = s->sources;
     s->ev.m = s->m;
     return s;
+}
+
+KpScheme *kp_compile(const char *path, Diags *d)
+{
+    return scheme_compile(path, -1, d);
 }
 
 static void free_tables(Model *m)
@@ -233,13 +235,12 @@ bool kp_set_param(KpScheme *s, const char *assignment, Diags *d)
     return true;
 }
 
-bool kp_run(KpScheme *s, const char *dir, Diags *d)
+bool scheme_compute(KpScheme *s, Diags *d)
 {
     jmp_buf on_error;
     s->ev.d = d;
     s->ev.on_error = &on_error;
     if (setjmp(on_error)) return false;
-    if (!load_tables(&s->ev, dir)) return false;
     Model *m = s->m;
     for (int i = 0; i < m->nvalues; i++) {
         ValueDef *v = m->values[i];
@@ -251,6 +252,16 @@ bool kp_run(KpScheme *s, const char *dir, Diags *d)
     compute_value(&s->ev, m->v_grade);
     s->ran = true;
     return true;
+}
+
+bool kp_run(KpScheme *s, const char *dir, Diags *d)
+{
+    jmp_buf on_error;
+    s->ev.d = d;
+    s->ev.on_error = &on_error;
+    if (setjmp(on_error)) return false;
+    if (!load_tables(&s->ev, dir)) return false;
+    return scheme_compute(s, d);
 }
 
 bool kp_write(KpScheme *s, FILE *f, KpFormat fmt, Diags *d)

@@ -659,11 +659,26 @@ static void warn_unused(Resolver *r, const Source *main_src)
     }
 }
 
+/* Does the scheme declare anything that is computed for persons? A module of
+** params and functions (std/scoring) does not. */
+static bool needs_persons(const Model *m)
+{
+    for (int p = 0; p < m->programs.n; p++) {
+        Program *prog = m->programs.items[p];
+        for (int i = 0; i < prog->decls.n; i++) {
+            DeclKind k = ((Decl *)prog->decls.items[i])->kind;
+            if (k != D_IMPORT && k != D_PARAM && k != D_FUNC) return true;
+        }
+    }
+    return false;
+}
+
 static bool find_assessed(Resolver *r)
 {
     Model *m = r->m;
     Decl *d = (Decl *)m->assessed;
     m->assessed = NULL;
+    if (!d && r->library_ok && !needs_persons(m)) return false; /* params and functions only */
     if (!d) {
         /* Point at the first table, the scheme's own before an imported one's. */
         Decl *first = NULL;
@@ -703,12 +718,17 @@ static bool find_assessed(Resolver *r)
 
 Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
 {
+    return resolve_scheme_with(a, d, programs, false);
+}
+
+Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok)
+{
     Model *m = ARENA_NEW(a, Model);
     m->arena = a;
     m->diags = d;
     m->programs = *programs;
     intern_init(&m->strings);
-    Resolver r = {.arena = a, .diags = d, .m = m};
+    Resolver r = {.arena = a, .diags = d, .m = m, .library_ok = library_ok};
     Program *main_prog = programs->items[0];
     m->scheme_name = main_prog->scheme_name;
     m->version = main_prog->version;
@@ -727,8 +747,9 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
         resolve_param(&r, m->params[i]);
     }
     find_recursive_funcs(&r);
-    if (find_assessed(&r)) {
-        check_funcs(&r);
+    bool assessed = find_assessed(&r);
+    if (assessed || (library_ok && !d->nerrors)) check_funcs(&r);
+    if (assessed) {
         resolve_groups(&r);
         resolve_values(&r);
         for (int p = 0; p < programs->n; p++) {
