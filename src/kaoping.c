@@ -104,6 +104,19 @@ static void load_program(KpScheme *s, Source *src, PtrVec *programs, Diags *d)
     }
 }
 
+/* Does a program (not a test) declare a param of this name? */
+static bool declares_param(const PtrVec *programs, const char *name)
+{
+    for (int p = 0; p < programs->n; p++) {
+        Program *prog = programs->items[p];
+        for (int i = 0; i < prog->decls.n; i++) {
+            Decl *dl = prog->decls.items[i];
+            if (dl->kind == D_PARAM && strcmp(dl->name, name) == 0) return true;
+        }
+    }
+    return false;
+}
+
 KpScheme *scheme_compile(const char *path, int test, Diags *d)
 {
     const char *err = NULL;
@@ -122,13 +135,19 @@ KpScheme *scheme_compile(const char *path, int test, Diags *d)
         return NULL;
     }
     Program *main_prog = programs.items[0];
+    PtrVec overrides = {0};
     if (test >= 0 && test < main_prog->tests.n) {
         s->test = main_prog->tests.items[test];
-        for (int i = 0; i < s->test->decls.n; i++)
-            ptrvec_push(&s->arena, &main_prog->decls, s->test->decls.items[i]);
+        for (int i = 0; i < s->test->decls.n; i++) {
+            Decl *dl = s->test->decls.items[i];
+            bool override = dl->kind == D_PARAM && declares_param(&programs, dl->name);
+            ptrvec_push(&s->arena, override ? &overrides : &main_prog->decls, dl);
+        }
     }
     s->m = resolve_scheme_with(&s->arena, d, &programs, test >= 0);
-    if (!s->m) {
+    for (int i = 0; s->m && i < overrides.n; i++)
+        resolve_param_override(s->m, d, overrides.items[i]);
+    if (!s->m || d->nerrors) {
         kp_free(s);
         return NULL;
     }

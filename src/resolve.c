@@ -188,6 +188,35 @@ static void resolve_param(Resolver *r, Param *p)
              d->type->name);
 }
 
+bool resolve_param_override(Model *m, Diags *d, Decl *decl)
+{
+    static const char *const kinds[] = {"a number", "a percent",     "a whole number",
+                                        "text",     "true or false", "a date"};
+    Resolver r = {.arena = m->arena, .diags = d, .m = m, .src = decl->src};
+    Sym *s = sym_find(&r, decl->name);
+    Param *p = s->ptr, q = {.name = decl->name, .span = decl->name_span, .decl = decl};
+    size_t errors = d->nerrors;
+    resolve_param(&r, &q);
+    if (d->nerrors > errors) return false;
+    bool ok = q.type.base == p->type.base && (p->kind != PARAM_INT || dec_is_integer(q.value.n)) &&
+              p->type.base != T_ERROR;
+    if (!ok) {
+        Span sp = decl->expr->span;
+        int len = (int)(sp.end - sp.start);
+        const char *text = decl->src->text + sp.start;
+        if (q.type.base == p->type.base)
+            RERR(&r, sp, "param '%s' is %s, but %.*s is not", p->name, kinds[p->kind], len, text);
+        else
+            RERR(&r, sp, "param '%s' is %s, but %.*s is %s", p->name, kinds[p->kind], len, text,
+                 kinds[q.kind == PARAM_PERCENT || q.kind == PARAM_INT ? PARAM_NUM : q.kind]);
+        diag_at(d, DIAG_NOTE, p->decl->src, p->decl->name_span, "'%s' is declared here", p->name);
+        return false;
+    }
+    p->value = q.value;
+    p->overridden = true;
+    return true;
+}
+
 /* ---- values ---- */
 
 static void declare_indicator(Resolver *r, Indicator *ind, Indicator *parent, Decl *d)

@@ -87,6 +87,10 @@ Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok
 ** resolve_test_keys, once they are loaded, finds the person each
 ** expectation names. Both return false when they reported an error. */
 bool resolve_test(Model *m, Diags *d, TestBlock *tb);
+/* `param 优秀比例 = 25%` in a test, for a param the scheme declares: the
+** test's value replaces the declared one (as --set does), checked against
+** the param's type. */
+bool resolve_param_override(Model *m, Diags *d, Decl *decl);
 bool resolve_test_keys(Model *m, Diags *d, TestBlock *tb);
 
 const char *type_name(Type t);
