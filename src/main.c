@@ -303,6 +303,10 @@ static void print_test_coverage(const char *path, const KpCoverage *c, int ntest
     int never = 0;
     for (int i = 0; i < c->n; i++)
         never += c->items[i].count == 0;
+    if (!c->n) {
+        printf("coverage of %s: no rule items (no variants, items, vetoes or grades)\n", path);
+        return;
+    }
     printf("coverage of %s: %d of %d rule items exercised by its %d test%s\n", path, c->n - never,
            c->n, ntests, ntests == 1 ? "" : "s");
     for (int i = 0; i < c->n; i++) {
@@ -336,12 +340,13 @@ static int cmd_test(int argc, char **argv)
         diags_init(&d);
         d.max_errors = 20;
         KpTestReport rep = {0};
-        if (!kp_test_file(argv[i], coverage, &rep, &d)) status = 1;
+        bool compiled = kp_test_file(argv[i], coverage, &rep, &d);
+        if (!compiled) status = 1;
         /* Diagnostics first: a stopped test's line refers to the error above. */
         print_diags(&d);
         for (int k = 0; k < rep.nlines; k++)
             puts(rep.lines[k]);
-        if (coverage && rep.coverage.n)
+        if (coverage && compiled)
             print_test_coverage(argv[i], &rep.coverage, rep.passed + rep.failed);
         fflush(stdout);
         passed += rep.passed;

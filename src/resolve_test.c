@@ -59,7 +59,8 @@ static bool resolve_subject(Resolver *r, Expect *x, Expr *e, Type *type)
 {
     Model *m = r->m;
     if (!m->assessed) {
-        RERR(r, e->span, "'%s' names a person, but the scheme assesses no table", e->name);
+        RERR(r, e->span, "'%.*s' names a person, but the scheme assesses no table",
+             (int)(e->span.end - e->span.start), r->src->text + e->span.start);
         return false;
     }
     x->key = key_text(r, e->a);
@@ -107,13 +108,18 @@ static bool resolve_item(Resolver *r, Expect *x)
         }
     } else {
         for (int g = 0; g < m->ngrades; g++) {
-            if (!m->grades[g].rule->require) continue;
-            if (!strcmp(m->grades[g].name, name)) return x->item_index = g, true;
-            if (n < 64) cands[n++] = m->grades[g].name;
+            if (strcmp(m->grades[g].name, name)) continue;
+            if (m->grades[g].rule->require) return x->item_index = g, true;
+            RERR(r, it->span,
+                 "grade '%s' has no 'require' condition; eligible lists the grades that have one",
+                 name);
+            return false;
         }
+        for (int g = 0; g < m->ngrades && n < 64; g++)
+            cands[n++] = m->grades[g].name;
     }
     const char *best = suggest_closest(name, cands, n);
-    const char *what = vetoes ? "veto" : "grade with a 'require' condition";
+    const char *what = vetoes ? "veto" : "grade";
     if (best)
         RERR(r, it->span, "unknown %s '%s' (did you mean '%s'?)", what, name, best);
     else if (!n)
@@ -260,8 +266,8 @@ bool resolve_test_keys(Model *m, Diags *d, TestBlock *tb)
         const char *best = suggest_closest(x->key, cands, n);
         const char *key = t->cols[t->key_col]->name;
         if (!t->nrows)
-            RERR(&r, x->key_span, "no %s has %s '%s': this test gives no rows of %s", t->name, key,
-                 x->key, t->name);
+            RERR(&r, x->key_span, "no row of %s has %s '%s': this test gives no rows of %s",
+                 t->name, key, x->key, t->name);
         else if (best)
             RERR(&r, x->key_span, "no row of %s in this test has %s '%s' (did you mean '%s'?)",
                  t->name, key, x->key, best);

@@ -55,6 +55,13 @@ static int column_index(const Table *t, const char *name)
     return -1;
 }
 
+static uint32_t line_of(const Resolver *r, uint32_t off)
+{
+    uint32_t line, col;
+    source_linecol(r->src, off, &line, &col);
+    return line;
+}
+
 static void unknown_column(Resolver *r, const Table *t, const ColumnDecl *cd)
 {
     const char *cands[256];
@@ -118,6 +125,20 @@ static Table *check_rows(Resolver *r, TestBlock *tb, int k, int *pos, int maxcol
     }
     for (int i = 0; i < tr->rows.n; i++) {
         TestRow *row = tr->rows.items[i];
+        TestRow *next = i + 1 < tr->rows.n ? tr->rows.items[i + 1] : NULL;
+        if (next && line_of(r, next->span.start) == line_of(r, row->span.end - 1)) {
+            /* Rows are told apart by a missing comma: two on one line means one was
+            ** meant, and a comma is missing (or a date is unquoted: 2023-01-01). */
+            RERR(r, ((Cell *)next->cells.items[0])->span,
+                 "expected ',' before this value (one row per line; write a date in quotes, "
+                 "\"2023-01-01\")");
+            ok = false;
+            while (i + 1 < tr->rows.n &&
+                   line_of(r, ((TestRow *)tr->rows.items[i + 1])->span.start) ==
+                       line_of(r, row->span.start))
+                i++;
+            continue;
+        }
         if (row->cells.n == tr->cols.n) continue;
         RERR(r, row->span, "this row has %d value%s, but the column list names %d", row->cells.n,
              row->cells.n == 1 ? "" : "s", tr->cols.n);
