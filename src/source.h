@@ -31,8 +31,8 @@ void source_linecol(const Source *s, uint32_t off, uint32_t *line, uint32_t *col
 const char *source_line(const Source *s, uint32_t line, size_t *len);
 
 /* The text of sp on one line: each run of blanks and line ends becomes one
-** space; cut with "…" after max_points code points (0: no limit). out holds
-** at least sp.end - sp.start + 4 bytes. */
+** space; cut with "…" after max_points code points other than blanks (0: no
+** limit). out holds at least sp.end - sp.start + 4 bytes. */
 void source_flatten(const Source *s, Span sp, size_t max_points, char *out);
 
 /* Validates UTF-8; returns the byte offset of the first bad byte or (size_t)-1. */

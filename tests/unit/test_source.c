@@ -316,3 +316,27 @@ Test(utf8, count)
     cr_expect_eq(utf8_count("\xE4\xBD", 2), 2, "each byte of a truncated sequence counts");
     cr_expect_eq(utf8_count("优秀", 4), 2, "len is respected");
 }
+
+Test(source, flatten_makes_one_line)
+{
+    const char *text = "expect  P1.total\n        == 87.35   # x";
+    Source *s = source_from_mem("t.kp", text, strlen(text));
+    char out[64];
+    source_flatten(s, (Span){0, 33}, 0, out);
+    cr_expect_str_eq(out, "expect P1.total == 87.35");
+    source_flatten(s, (Span){8, 16}, 0, out);
+    cr_expect_str_eq(out, "P1.total");
+    source_free(s);
+}
+
+Test(source, flatten_cuts_after_max_code_points)
+{
+    const char *text = "当 类别 == \"检察官\"";
+    Source *s = source_from_mem("t.kp", text, strlen(text));
+    char out[64];
+    source_flatten(s, (Span){0, (uint32_t)strlen(text)}, 4, out);
+    cr_expect_str_eq(out, "当 类别 =…"); /* blanks are not counted */
+    source_flatten(s, (Span){0, (uint32_t)strlen(text)}, 60, out);
+    cr_expect_str_eq(out, text);
+    source_free(s);
+}
