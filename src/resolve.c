@@ -486,6 +486,10 @@ static void declare_decl(Resolver *r, Decl *d)
     case D_FUNC: declare(r, d->name, d->name_span, SYM_FUNC, d); break;
     case D_GRADES: declare_grades(r, d); break;
     case D_IMPORT:
+        /* Imports are loaded with the file, before any test is chosen. */
+        if (d->in_test)
+            RERR(r, d->span, "a test cannot import; write the import at the top of the file");
+        break;
     case D_VETO:
     case D_OUTPUT: break;
     }
