@@ -50,7 +50,10 @@ static KpScheme *prepare(const char *path, int i, Diags *d)
         jmp_buf on_error;
         s->ev.d = d;
         s->ev.on_error = &on_error;
-        ok = !setjmp(on_error) && load_tables(&s->ev, NULL) && resolve_test_keys(m, d, s->test);
+        if (setjmp(on_error))
+            ok = false; /* an error while an event table's rows were folded */
+        else
+            ok = load_tables(&s->ev, NULL) && resolve_test_keys(m, d, s->test);
     }
     if (!ok) {
         kp_free(s);
