@@ -16,8 +16,10 @@ LIB_OBJ := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/parser.o $(B)/ob
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
 STDLIB   := $(wildcard stdlib/*.kp)
+# Rule files whose test blocks `make test` runs (kaoping test).
+SCHEMES  := $(wildcard rules/*.kp) $(wildcard examples/*/scheme.kp) $(STDLIB)
 
-.PHONY: all deps demo test unit golden test-san bench gen clean format format-check fuzz fuzz-run
+.PHONY: all deps demo test unit golden rule-tests test-san bench gen clean format format-check fuzz fuzz-run
 all: $(B)/kaoping
 
 deps:
@@ -75,11 +77,17 @@ golden: $(B)/kaoping $(B)/kpgen
 	tests/cli_test.sh $(B)/kaoping $(B)/kpgen
 	tests/doc_test.sh $(B)/kaoping
 	tests/readme_test.sh $(B)/kaoping
+	$(B)/kaoping test $(SCHEMES)
+
+# Only the tests written in the shipped rule files.
+rule-tests: $(B)/kaoping
+	$(B)/kaoping test $(SCHEMES)
 
 test-san:
 	@$(MAKE) --no-print-directory SAN=1 unit golden
 
-# The whole suite: unit and golden tests, then again under ASan+UBSan.
+# The whole suite: unit and golden tests and the tests in the shipped rule
+# files, then again under ASan+UBSan.
 test: deps
 	@$(MAKE) --no-print-directory unit golden
 	@$(MAKE) --no-print-directory test-san

@@ -36,6 +36,9 @@ static Expr *mk_call(struct ParseCtx *ctx, const char *name, Span name_span, Ptr
                      Expr *where, Span sp);
 static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name_span,
                                Expr *weight, Indicator *body, Span sp);
+static Cell *mk_cell(struct ParseCtx *ctx, const char *text, Span sp);
+static Expect *mk_expect(struct ParseCtx *ctx, Expr *e, Expr *item, bool negated, Span sp);
+static Expr *mk_field(struct ParseCtx *ctx, Expr *a, Span name_span, Span sp);
 }
 
 %union {
@@ -51,6 +54,11 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
     GradeRule *grade;
     OrderKey *okey;
     int flag;
+    Cell *cell;
+    TestBlock *test;
+    TestRows *rows;
+    TestRow *row;
+    Expect *expect;
 }
 
 %token SCHEME "'scheme'" VERSION "'version'" IMPORT "'import'" PARAM "'param'"
@@ -62,6 +70,7 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
 %token OVERRIDE "'override'" ASC "'asc'" DESC "'desc'" AND "'and'" OR "'or'"
 %token NOT "'not'" IN "'in'" IF "'if'" THEN "'then'" WHERE "'where'" ENUM "'enum'"
 %token DEF "'def'" OUTPUT "'output'" EXTENDS "'extends'" REPLACE "'replace'" REMOVE "'remove'"
+%token TEST "'test'" EXPECT "'expect'" CONTAINS "'contains'" NOT_CONTAINS "'不包含'"
 %token ARROW "'->'" FATARROW "'=>'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
 %token <str> ID "name" STRING "string"
 %token <num> NUMBER "number"
@@ -76,6 +85,12 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
 %type <grade> grade_rule grade_clauses
 %type <okey> order_key
 %type <flag> opt_optional opt_dir removable
+%type <cell> cell opt_default
+%type <test> test_block test_items
+%type <rows> test_rows
+%type <row> test_row
+%type <vec> test_row_list
+%type <expect> expect
 
 %precedence ELSE
 %left OR
@@ -112,6 +127,7 @@ opt_extends
 decls
     : %empty
     | decls decl                     { if ($2) { $2->src = ctx->src; ptrvec_push(A, &ctx->prog->decls, $2); } }
+    | decls test_block               { $2->src = ctx->src; ptrvec_push(A, &ctx->prog->tests, $2); }
     | decls ';'
     | decls error
     ;
@@ -189,11 +205,27 @@ columns
     ;
 
 column
-    : names ':' type                 { $$ = $1; for (int i = 0; i < $$.n; i++) ((ColumnDecl *)$$.items[i])->type = $3; }
-    | ID ARROW ID opt_optional       { $$ = (PtrVec){0}; ColumnDecl *c = ARENA_NEW(A, ColumnDecl);
+    : names ':' type opt_default     { $$ = $1; $3->def = $4;
+                                       for (int i = 0; i < $$.n; i++) ((ColumnDecl *)$$.items[i])->type = $3; }
+    | ID ARROW ID opt_optional opt_default
+                                     { $$ = (PtrVec){0}; ColumnDecl *c = ARENA_NEW(A, ColumnDecl);
                                        c->name = $1; c->span = @1; c->type = ARENA_NEW(A, TypeRef);
                                        c->type->ref = $3; c->type->ref_span = @3; c->type->span = @3;
-                                       c->type->optional = $4; ptrvec_push(A, &$$, c); }
+                                       c->type->optional = $4; c->type->def = $5; ptrvec_push(A, &$$, c); }
+    ;
+
+opt_default
+    : %empty                         { $$ = NULL; }
+    | '=' cell                       { $$ = $2; }
+    ;
+
+/* A data value as a CSV cell holds it: numbers and names keep their text. */
+cell
+    : STRING                         { $$ = mk_cell(ctx, $1, @$); }
+    | NUMBER                         { $$ = mk_cell(ctx, NULL, @$); }
+    | '-' NUMBER                     { $$ = mk_cell(ctx, NULL, @$); }
+    | BOOL                           { $$ = mk_cell(ctx, $1 ? "true" : "false", @$); }
+    | ID                             { $$ = mk_cell(ctx, $1, @$); }
     ;
 
 names
@@ -345,6 +377,8 @@ expr
     | BOOL                           { $$ = ast_expr(A, E_BOOL, @$); $$->boolean = $1; }
     | ID                             { $$ = ast_expr(A, E_NAME, @$); $$->name = $1; $$->name_span = @1; }
     | expr '.' ID                    { $$ = ast_expr(A, E_FIELD, @$); $$->a = $1; $$->name = $3; $$->name_span = @3; }
+    | expr '.' GRADES                { $$ = mk_field(ctx, $1, @3, @$); }
+    | expr '.' VETO                  { $$ = mk_field(ctx, $1, @3, @$); }
     | ID '(' opt_args opt_where ')'  { $$ = mk_call(ctx, $1, @1, $3, $4, @$); }
     | '[' args ']'                   { $$ = ast_expr(A, E_LIST, @$); $$->args = $2; }
     | '(' expr ')'                   { $$ = $2; $$->span = @$; }
@@ -364,6 +398,52 @@ expr
     | expr OR expr                   { $$ = ast_binary(A, OP_OR, $1, $3); }
     | expr IN expr                   { $$ = ast_expr(A, E_IN, @$); $$->a = $1; $$->b = $3; }
     | IF expr THEN expr ELSE expr    { $$ = ast_expr(A, E_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
+    ;
+
+/* ---- tests: rows of data, expectations, and declarations of their own ---- */
+
+test_block
+    : TEST STRING '{' test_items '}' { $$ = $4; $$->name = $2; $$->name_span = @2; $$->span = @$; }
+    ;
+
+test_items
+    : %empty                         { $$ = ARENA_NEW(A, TestBlock); }
+    | test_items decl                { $$ = $1; if ($2) { $2->src = ctx->src; $2->in_test = true;
+                                                          ptrvec_push(A, &$$->decls, $2); } }
+    | test_items test_rows           { $$ = $1; ptrvec_push(A, &$$->tables, $2); }
+    | test_items expect              { $$ = $1; ptrvec_push(A, &$$->expects, $2); }
+    | test_items ';'                 { $$ = $1; }
+    | test_items error               { $$ = $1; }
+    ;
+
+test_rows
+    : ID '(' names ')' '{' test_row_list '}'
+                                     { $$ = ARENA_NEW(A, TestRows); $$->table = $1; $$->table_span = @1;
+                                       $$->span = span_join(@1, @4); $$->cols = $3; $$->rows = $6; }
+    ;
+
+/* Rows are told apart by the missing comma between them (one row a line). */
+test_row_list
+    : %empty                         { $$ = (PtrVec){0}; }
+    | test_row_list test_row         { $$ = $1; ptrvec_push(A, &$$, $2); }
+    | test_row_list ';'              { $$ = $1; }
+    | test_row_list error            { $$ = $1; }
+    ;
+
+test_row
+    : cell                           { $$ = ARENA_NEW(A, TestRow); $$->span = @$; ptrvec_push(A, &$$->cells, $1); }
+    | test_row ',' cell              { $$ = $1; $$->span = @$; ptrvec_push(A, &$$->cells, $3); }
+    ;
+
+expect
+    : EXPECT expr                    { $$ = mk_expect(ctx, $2, NULL, false, @$); }
+    | EXPECT expr CONTAINS expr      { $$ = mk_expect(ctx, $2, $4, false, @$); }
+    | EXPECT expr NOT CONTAINS expr  { $$ = mk_expect(ctx, $2, $5, true, @$); }
+    | EXPECT expr NOT_CONTAINS expr  { $$ = mk_expect(ctx, $2, $4, true, @$); }
+    | EXPECT expr EQ UNGRADED        { Expr *u = ast_expr(A, E_STR, @4); u->str = "不定等次";
+                                       $$ = mk_expect(ctx, ast_binary(A, OP_EQ, $2, u), NULL, false, @$); }
+    | EXPECT expr NE UNGRADED        { Expr *u = ast_expr(A, E_STR, @4); u->str = "不定等次";
+                                       $$ = mk_expect(ctx, ast_binary(A, OP_NE, $2, u), NULL, false, @$); }
     ;
 
 opt_args
@@ -413,6 +493,51 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
     body->span = sp;
     body->weight = weight;
     return body;
+}
+
+static Cell *mk_cell(struct ParseCtx *ctx, const char *text, Span sp)
+{
+    Cell *c = ARENA_NEW(ctx->arena, Cell);
+    c->span = sp;
+    if (text) {
+        c->text = text;
+        return c;
+    }
+    /* A number keeps its text ("87.35", "85%"); a minus sign may stand apart from it. */
+    const char *t = ctx->src->text + sp.start;
+    size_t n = sp.end - sp.start;
+    if (*t == '-') {
+        do
+            t++, n--;
+        while (*t == ' ' || *t == '\t');
+        c->text = arena_printf(ctx->arena, "-%.*s", (int)n, t);
+    } else {
+        c->text = arena_strndup(ctx->arena, t, n);
+    }
+    return c;
+}
+
+static Expect *mk_expect(struct ParseCtx *ctx, Expr *e, Expr *item, bool negated, Span sp)
+{
+    Expect *x = ARENA_NEW(ctx->arena, Expect);
+    x->span = sp;
+    x->src = ctx->src;
+    x->e = e;
+    x->item = item;
+    x->contains = item != NULL;
+    x->negated = negated;
+    return x;
+}
+
+/* a.等次, a.一票否决: fields named like a keyword (what a test asks of a person). */
+static Expr *mk_field(struct ParseCtx *ctx, Expr *a, Span name_span, Span sp)
+{
+    Expr *e = ast_expr(ctx->arena, E_FIELD, sp);
+    e->a = a;
+    e->name = arena_strndup(ctx->arena, ctx->src->text + name_span.start,
+                            name_span.end - name_span.start);
+    e->name_span = name_span;
+    return e;
 }
 
 Program *parse_program(Arena *a, Source *src, Diags *d)

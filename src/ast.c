@@ -212,4 +212,14 @@ static void set_source(Expr *e, void *ctx)
 void ast_set_source(Program *p)
 {
     ast_walk(p, set_source, p->src);
+    for (int i = 0; i < p->tests.n; i++) {
+        TestBlock *t = p->tests.items[i];
+        for (int k = 0; k < t->decls.n; k++)
+            ast_walk_decl(t->decls.items[k], set_source, p->src);
+        for (int k = 0; k < t->expects.n; k++) {
+            Expect *x = t->expects.items[k];
+            set_source(x->e, p->src);
+            set_source(x->item, p->src);
+        }
+    }
 }

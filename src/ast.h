@@ -69,6 +69,13 @@ typedef struct Expr {
     const Source *src; /* set after parsing by ast_set_source */
 } Expr;
 
+/* A data value written in a rule file (a column default, a cell of a test's
+** rows): its text is what a CSV cell would hold. */
+typedef struct Cell {
+    const char *text;
+    Span span;
+} Cell;
+
 typedef struct TypeRef {
     const char *name; /* text/int/decimal/percent/bool/date, or NULL */
     Span span;
@@ -76,6 +83,7 @@ typedef struct TypeRef {
     PtrVec enum_vals; /* const char * when this is an enumeration */
     const char *ref;  /* target table of a reference column */
     Span ref_span;
+    Cell *def; /* `= value`: the column's default, or NULL */
 } TypeRef;
 
 typedef struct ColumnDecl {
@@ -143,6 +151,7 @@ typedef struct Decl {
     DeclKind kind;
     Change change; /* replace or remove what the base declares */
     const Source *src;
+    bool in_test; /* declared inside a test block: exists only for that test */
     Span span, name_span;
     const char *name; /* declared name, import path, assessed table ... */
     TypeRef *type;    /* D_PARAM optional type */
@@ -172,6 +181,49 @@ typedef struct Decl {
     Span override_span;
 } Decl;
 
+/* ---- tests written in a rule file (`test "name" { ... }`) ---- */
+
+typedef struct TestRow {
+    Span span;
+    PtrVec cells; /* Cell * */
+} TestRow;
+
+/* `persons (person_id, dept) { "P1", "D1" ... }`: rows of one table. */
+typedef struct TestRows {
+    const char *table;
+    Span table_span, span; /* span: from the table name to ')' */
+    PtrVec cols;           /* ColumnDecl * (name and span only) */
+    PtrVec rows;           /* TestRow * */
+} TestRows;
+
+typedef enum { EXPECT_CONST, EXPECT_VALUE, EXPECT_VETOES, EXPECT_ELIGIBLE } ExpectSubject;
+
+typedef struct Expect {
+    Span span;
+    const Source *src;
+    Expr *e;    /* as written: a comparison or a condition; for contains, the subject */
+    Expr *item; /* contains: what is looked for */
+    bool contains, negated;
+    /* set by the resolver (resolve_test.c) */
+    ExpectSubject subject;
+    Expr *lhs, *rhs; /* a comparison's two sides (rhs NULL for a plain condition) */
+    Op op;
+    const char *key; /* person expectations: the key as written, and the row found */
+    Span key_span;
+    int32_t row;
+    struct ValueDef *val;
+    int item_index; /* veto or grade looked for by contains */
+} Expect;
+
+typedef struct TestBlock {
+    const char *name;
+    Span span, name_span;
+    const Source *src;
+    PtrVec decls;   /* Decl * that exist only while this test runs */
+    PtrVec tables;  /* TestRows * */
+    PtrVec expects; /* Expect * */
+} TestBlock;
+
 typedef struct Program {
     Source *src;
     const char *scheme_name, *version;
@@ -179,6 +231,7 @@ typedef struct Program {
     const char *extends; /* base scheme's path, as written */
     Span extends_span;
     PtrVec decls; /* Decl * */
+    PtrVec tests; /* TestBlock *: not part of the scheme, see test.c */
 } Program;
 
 Expr *ast_expr(Arena *a, ExprKind k, Span sp);

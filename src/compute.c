@@ -142,6 +142,18 @@ static int enclosing(Eval *ev, Indicator *ind, Within **out)
     return n;
 }
 
+/* Is the indicator scored for this row: every enclosing variant was taken? */
+bool indicator_active(Eval *ev, Indicator *ind, int32_t row)
+{
+    Within *w;
+    int n = enclosing(ev, ind, &w);
+    bool on = true;
+    for (int k = 0; k < n && on; k++)
+        on = w[k].choice[row] == w[k].branch;
+    ev_free(ev, w);
+    return on;
+}
+
 /* Weighted (or plain) sum of one level of indicators for a row; the
 ** children are computed already. */
 static Dec level_sum(Eval *ev, PtrVec *kids, int32_t row, Dec *weights)

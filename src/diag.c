@@ -119,6 +119,42 @@ void diag_pos(Diags *d, DiagLevel lv, const char *path, uint32_t line, uint32_t 
     g->col = line ? col : 0;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_diag(const Diag *a, const Diag *b)
+{
+    return a->level == b->level && a->line == b->line && a->col == b->col &&
+           same_str(a->path, b->path) && same_str(a->msg, b->msg);
+}
+
+void diags_merge(Diags *into, const Diags *from, bool with_warnings)
+{
+    bool skip_notes = false;
+    for (size_t i = 0; i < from->n; i++) {
+        const Diag *g = &from->items[i];
+        if (g->level == DIAG_NOTE && skip_notes) continue;
+        skip_notes = false;
+        bool seen = g->level == DIAG_WARNING && !with_warnings;
+        for (size_t k = 0; k < into->n && !seen; k++)
+            seen = same_diag(&into->items[k], g);
+        if (seen) {
+            skip_notes = true;
+            continue;
+        }
+        Diag *c = diag_push(into, g->level);
+        if (!c) continue;
+        c->path = g->path ? dup_mem(g->path, strlen(g->path)) : NULL;
+        c->line = g->line;
+        c->col = g->col;
+        c->text_line = g->text_line ? dup_mem(g->text_line, strlen(g->text_line)) : NULL;
+        c->caret_len = g->caret_len;
+        c->msg = g->msg ? dup_mem(g->msg, strlen(g->msg)) : NULL;
+    }
+}
+
 /* ---- rendering ---- */
 
 typedef struct Buf {

@@ -47,6 +47,10 @@ void diag_vat(Diags *d, DiagLevel lv, const Source *src, Span span, const char *
 void diag_pos(Diags *d, DiagLevel lv, const char *path, uint32_t line, uint32_t col,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 bool diags_too_many(const Diags *d);
+/* Appends the diagnostics of `from` that `into` does not hold yet (the same
+** level, place and message): a scheme compiled once per test repeats its own
+** problems. Without with_warnings, warnings and their notes are left out. */
+void diags_merge(Diags *into, const Diags *from, bool with_warnings);
 
 /* Renders every diagnostic in order into a malloc'd string (caller frees):
 ** "path:line:col: error: msg\n" then, when there is a source line,

@@ -180,6 +180,7 @@ static const char *column_type(DocCtx *c, const Column *col, const TypeRef *ref,
     else
         s = tr(c->lang, names[col->kind]);
     if (col->optional) s = doc_fmt(c, TY_OPTIONAL, s);
+    if (ref->def) s = doc_fmt(c, TY_DEFAULT, s, ref->def->text);
     return key ? doc_fmt(c, TY_KEY, s) : s;
 }
 
@@ -216,8 +217,10 @@ static void table_columns(DocCtx *c, const Table *t)
         }
         const Column *col = find_column(t, first->name);
         if (!col) continue;
-        const char *row[] = {doc_join(c, names, n), column_type(c, col, first->type, is_key),
-                             comment_at(c, t->src, first->type->span.end)};
+        const char *row[] = {
+            doc_join(c, names, n), column_type(c, col, first->type, is_key),
+            comment_at(c, t->src,
+                       first->type->def ? first->type->def->span.end : first->type->span.end)};
         docbuf_row(c->b, blk, row);
     }
 }

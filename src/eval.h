@@ -70,6 +70,8 @@ void eval_free_all(Eval *ev);
 
 /* compute.c */
 void compute_value(Eval *ev, ValueDef *v);
+/* Is the indicator scored for this row: every enclosing variant was taken? */
+bool indicator_active(Eval *ev, Indicator *ind, int32_t row);
 Value value_get(Eval *ev, ValueDef *v, int32_t row);
 void group_build(Eval *ev, Group *g);
 void group_agg_compute(Eval *ev, GroupAgg *g);

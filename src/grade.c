@@ -244,6 +244,7 @@ void grade_compute(Eval *ev)
     numcol_reserve(&vr->num, (int32_t)nn);
     m->vetoes_fired = ev_alloc(ev, (size_t)(nn) * sizeof(uint64_t));
     m->eligible = ev_alloc(ev, (size_t)(nn * (size_t)(m->ngrades ? m->ngrades : 1)) * 1);
+    m->graded_by = ev_alloc(ev, nn);
     vg->computed = vr->computed = true; /* set early: grading reads no value that reads grades */
     if (!m->ngrades) return;
     Group *G = m->grade_group;
@@ -258,6 +259,7 @@ void grade_compute(Eval *ev)
             vg->text[row] = m->grades[dec[row].forced].text_id;
         else if (dec[row].ungraded)
             vg->text[row] = ungraded;
+        if (vg->text[row] != INTERN_NONE) m->graded_by[row] = GRADED_BY_VETO;
     }
     eligibility(ev);
     int64_t **remaining = ev_alloc(ev, (size_t)((size_t)m->ngrades) * sizeof(int64_t *));
@@ -269,6 +271,7 @@ void grade_compute(Eval *ev)
         int gi = override_grade(ev, row);
         if (gi < 0 || gi < dec[row].cap) continue; /* a veto's cap outranks an override */
         vg->text[row] = m->grades[gi].text_id;
+        m->graded_by[row] = GRADED_BY_OVERRIDE;
         int32_t g = gid ? gid[row] : 0;
         if (remaining[gi] && --remaining[gi][g] < 0)
             eval_fail(ev, m->grades[gi].rule->quota, row,

@@ -87,6 +87,7 @@ static const char *const phrases[PHRASE_COUNT][LANG_COUNT] = {
     [TY_ENUM] = {"枚举：%s", "enum: %s"},
     [TY_REF] = {"引用 %s", "reference to %s"},
     [TY_OPTIONAL] = {"%s，可为空", "%s, may be empty"},
+    [TY_DEFAULT] = {"%s，空缺时取 %s", "%s, %s when empty"},
     [TY_KEY] = {"%s（主键）", "%s (key)"},
     [V_TRUE] = {"是", "true"},
     [V_FALSE] = {"否", "false"},

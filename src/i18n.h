@@ -87,6 +87,7 @@ typedef enum {
     TY_ENUM,
     TY_REF,
     TY_OPTIONAL,
+    TY_DEFAULT,
     TY_KEY,
     V_TRUE,
     V_FALSE,

@@ -4,7 +4,7 @@
 ** Runtime errors longjmp back here (Lua-style protected calls); everything a
 ** run allocated is registered and freed in one place.
 */
-#include "kaoping.h"
+#include "scheme.h"
 #include "csvpipe.h"
 #include "date.h"
 #include "extends.h"
@@ -23,15 +23,6 @@ struct KpEmbedded {
     size_t len;
 };
 extern const struct KpEmbedded kp_stdlib_files[];
-
-struct KpScheme {
-    Arena arena;
-    Model *m;
-    PtrVec sources; /* Source *, freed with the scheme */
-    PtrVec loaded;  /* canonical paths of the files loaded */
-    Eval ev;
-    bool ran;
-};
 
 static Source *find_stdlib(const char *name)
 {
@@ -156,7 +147,20 @@ static void load_program(KpScheme *s, Source *src, PtrVec *programs, Diags *d)
     }
 }
 
-KpScheme *kp_compile(const char *path, Diags *d)
+/* Does a program (not a test) declare a param of this name? */
+static bool declares_param(const PtrVec *programs, const char *name)
+{
+    for (int p = 0; p < programs->n; p++) {
+        Program *prog = programs->items[p];
+        for (int i = 0; i < prog->decls.n; i++) {
+            Decl *dl = prog->decls.items[i];
+            if (dl->kind == D_PARAM && strcmp(dl->name, name) == 0) return true;
+        }
+    }
+    return false;
+}
+
+KpScheme *scheme_compile(const char *path, int test, Diags *d)
 {
     const char *err = NULL;
     Source *src = source_load(path, &err);
@@ -173,14 +177,31 @@ KpScheme *kp_compile(const char *path, Diags *d)
         kp_free(s);
         return NULL;
     }
-    s->m = resolve_scheme(&s->arena, d, &programs);
-    if (!s->m) {
+    Program *main_prog = programs.items[0];
+    PtrVec overrides = {0};
+    if (test >= 0 && test < main_prog->tests.n) {
+        s->test = main_prog->tests.items[test];
+        for (int i = 0; i < s->test->decls.n; i++) {
+            Decl *dl = s->test->decls.items[i];
+            bool override = dl->kind == D_PARAM && declares_param(&programs, dl->name);
+            ptrvec_push(&s->arena, override ? &overrides : &main_prog->decls, dl);
+        }
+    }
+    s->m = resolve_scheme_with(&s->arena, d, &programs, test >= 0);
+    for (int i = 0; s->m && i < overrides.n; i++)
+        resolve_param_override(s->m, d, overrides.items[i]);
+    if (!s->m || d->nerrors) {
         kp_free(s);
         return NULL;
     }
     s->m->sources = s->sources;
     s->ev.m = s->m;
     return s;
+}
+
+KpScheme *kp_compile(const char *path, Diags *d)
+{
+    return scheme_compile(path, -1, d);
 }
 
 static void free_tables(Model *m)
@@ -276,13 +297,12 @@ bool kp_set_param(KpScheme *s, const char *assignment, Diags *d)
     return true;
 }
 
-bool kp_run(KpScheme *s, const char *dir, Diags *d)
+bool scheme_compute(KpScheme *s, Diags *d)
 {
     jmp_buf on_error;
     s->ev.d = d;
     s->ev.on_error = &on_error;
     if (setjmp(on_error)) return false;
-    if (!load_tables(&s->ev, dir)) return false;
     Model *m = s->m;
     for (int i = 0; i < m->nvalues; i++) {
         ValueDef *v = m->values[i];
@@ -294,6 +314,16 @@ bool kp_run(KpScheme *s, const char *dir, Diags *d)
     compute_value(&s->ev, m->v_grade);
     s->ran = true;
     return true;
+}
+
+bool kp_run(KpScheme *s, const char *dir, Diags *d)
+{
+    jmp_buf on_error;
+    s->ev.d = d;
+    s->ev.on_error = &on_error;
+    if (setjmp(on_error)) return false;
+    if (!load_tables(&s->ev, dir)) return false;
+    return scheme_compute(s, d);
 }
 
 bool kp_write(KpScheme *s, FILE *f, KpFormat fmt, Diags *d)

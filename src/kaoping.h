@@ -41,5 +41,51 @@ typedef enum { KP_LANG_ZH, KP_LANG_EN } KpLang;
 ** with weights, items, adjustments, vetoes, grade rules and definitions.
 ** Headings and fixed phrases in lang. Returns false when writing to f failed. */
 bool kp_doc(KpScheme *s, FILE *f, KpDocFormat fmt, KpLang lang);
+/* ---- coverage: which rules fired, for how many persons (coverage.c) ---- */
+
+typedef struct KpCoverItem {
+    char *path; /* where the item is written */
+    unsigned line, col;
+    char *label;     /* e.g. "加分 表彰奖励", "指标 业务 当 category == \"检察官\"" */
+    long long count; /* persons it fired for */
+} KpCoverItem;
+
+typedef struct KpCoverage {
+    KpCoverItem *items; /* in the order they are written */
+    int n;
+    long long persons; /* persons evaluated */
+} KpCoverage;
+
+/* After a successful kp_run: every rule item of the scheme (each variant of
+** an indicator, bonus, penalty, adjustment, veto, grade rule and override)
+** with the number of persons it fired for: the variant taken, the item
+** nonzero, the adjustment's condition true, the veto fired, the grade given
+** by that rule (not by a veto or an override). Items declared inside a test
+** are left out. */
+bool kp_coverage(KpScheme *s, KpCoverage *c);
+void kp_coverage_free(KpCoverage *c);
+
+/* ---- tests written in rule files (testrun.c) ---- */
+
+typedef struct KpTestReport {
+    int passed, failed; /* tests */
+    int expectations;   /* checked, over all tests */
+    char **lines;       /* one per failed expectation or stopped test */
+    int nlines;
+    KpCoverage coverage; /* with coverage: summed over the tests of the file */
+} KpTestReport;
+
+/* Runs every test written in the rule file at path (not those of its
+** imports), each on the scheme compiled afresh with the test's declarations
+** and rows. When the scheme or a test does not compile (names, types, rows
+** that do not load), the errors go to d, each once, and no test runs; an
+** error while a test runs goes to d and fails that test. Returns false when
+** anything did not compile; rep (zeroed by the caller) says what passed. */
+bool kp_test_file(const char *path, bool coverage, KpTestReport *rep, Diags *d);
+void kp_test_report_free(KpTestReport *rep);
+
+/* Compiles every test of the rule file, as kp_test_file does, without
+** running them: what `check` reports about tests. Errors go to d, each once. */
+bool kp_check_tests(const char *path, Diags *d);
 
 #endif

@@ -5,10 +5,11 @@
 ** with the number of persons and not of cases.
 */
 #include "load.h"
+#include "cell.h"
 #include "csvpipe.h"
-#include "date.h"
 #include "xalloc.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +19,43 @@ typedef struct Loader {
     Table *t;
     CsvPipe *csv;
     const char *path;
-    int *field_col; /* CSV field -> column index, -1 unused */
+    const InlineRows *in; /* rows written in a rule file, or NULL */
+    int record;           /* records read so far, the header included, minus one */
+    int *field_col;       /* CSV field -> column index, -1 unused */
     int nfields;
     size_t errors_before;
 } Loader;
 
-static void cell_error(Loader *L, size_t field, const char *fmt, const char *a, const char *b)
+static void cell_error(Loader *L, size_t field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A problem with one field: at its place in the CSV file, or in the rule file
+** the rows were written in. */
+static void cell_error(Loader *L, size_t field, const char *fmt, ...)
 {
+    char msg[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (L->in) {
+        Span sp = L->in->spans[(size_t)L->record * (size_t)L->in->nfields + field];
+        diag_at(L->ev->d, DIAG_ERROR, L->in->src, sp, "%s", msg);
+        return;
+    }
     uint32_t line, col;
     csvpipe_field_pos(L->csv, field, &line, &col);
-    char msg[600];
-    snprintf(msg, sizeof msg, fmt, a, b);
     diag_pos(L->ev->d, DIAG_ERROR, L->path, line, col, "%s", msg);
+}
+
+/* The line of the record just read: of the CSV file, or of the rule file. */
+static uint32_t record_line(const Loader *L)
+{
+    if (!L->in) return csvpipe_record_line(L->csv);
+    uint32_t line, col;
+    source_linecol(L->in->src, L->in->spans[(size_t)L->record * (size_t)L->in->nfields].start,
+                   &line, &col);
+    return line;
 }
 
 /* Excel's plain "CSV" export on Chinese Windows writes GBK. */
@@ -38,130 +64,70 @@ static const char *utf8_hint(const char *msg)
     return strncmp(msg, "invalid UTF-8", 13) == 0 ? " (save the file as UTF-8, not GBK)" : "";
 }
 
-static bool parse_bool(const char *s, size_t len, bool *out)
-{
-    /* 是/否 and 1/0 first: they are what the exports write */
-    if (len == 3 && (memcmp(s, "是", 3) == 0 || memcmp(s, "否", 3) == 0)) {
-        *out = memcmp(s, "是", 3) == 0;
-        return true;
-    }
-    if (len == 1 && (s[0] == '0' || s[0] == '1')) {
-        *out = s[0] == '1';
-        return true;
-    }
-    static const char *const yes[] = {"true", "TRUE", "True", "yes"};
-    static const char *const no[] = {"false", "FALSE", "False", "no"};
-    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-        if (strcmp(s, yes[i]) == 0) return *out = true;
-        if (strcmp(s, no[i]) == 0) return !(*out = false);
-    }
-    return false;
-}
-
-static const char *kind_name(ColKind k)
-{
-    static const char *const names[] = {
-        "text", "int", "decimal", "percent", "bool", "date", "one of the allowed values", "key"};
-    return names[k];
-}
-
-/* Parses one cell into a Value; false (and a diagnostic) when it does not fit. */
-static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value *v)
+static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi, Value *v,
+                      const char *note)
 {
     Model *m = L->ev->m;
+    Table *rt = c->ref;
+    /* Exports list a person's cases together: the same key as the row
+    ** before needs no hash lookup. */
+    if (c->last_id && len == c->last_len) {
+        size_t n;
+        const char *prev = intern_str(&m->strings, c->last_id, &n);
+        if (memcmp(prev, s, n) == 0) {
+            v->d = c->last_row;
+            v->t = c->last_id;
+            return true;
+        }
+    }
+    uint32_t id = intern_find(&m->strings, s, len);
+    int32_t row = id && id < rt->row_by_text_cap ? rt->row_by_text[id] : -1;
+    if (row < 0) {
+        cell_error(L, fi, "column '%s': no row of %s has %s \"%.300s\"%s", c->name, rt->name,
+                   rt->cols[rt->key_col]->name, s, note);
+        return false;
+    }
+    v->d = row;
+    v->t = id;
+    c->last_id = id;
+    c->last_len = len;
+    c->last_row = row;
+    return true;
+}
+
+/* Parses one cell into a Value; false (and a diagnostic) when it does not
+** fit. An empty cell takes the column's default when it has one. */
+static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value *v)
+{
     memset(v, 0, sizeof *v);
-    if (f->len == 0) {
+    const char *s = f->ptr, *note = "";
+    size_t len = f->len;
+    if (len == 0 && c->def) {
+        s = c->def;
+        len = strlen(s);
+        note = " (the column's default)";
+    }
+    if (len == 0) {
         v->null = true;
         if (c->optional) return true;
-        cell_error(
-            L, fi,
-            "column '%s': missing value (mark the column optional with '?' if it may be empty)%s",
-            c->name, "");
+        cell_error(L, fi,
+                   "column '%s': missing value (mark the column optional with '?', or give it a "
+                   "default, if it may be empty)",
+                   c->name);
         return false;
     }
-    DecStatus st;
-    switch (c->kind) {
-    case COL_TEXT:
-        /* Keys of stored tables are indexed; an event table's keys are not kept,
-        ** so memory does not grow with the number of cases. */
-        if (c->used || (c->index == L->t->key_col && !L->t->streamed))
-            v->t = intern_put(&m->strings, f->ptr, f->len);
-        return true;
-    case COL_ENUM:
-        for (int i = 0; i < c->type.enum_vals->n; i++) {
-            size_t len;
-            const char *ok = intern_str(&m->strings, c->enum_ids[i], &len);
-            if (len == f->len && memcmp(ok, f->ptr, len) == 0) {
-                v->t = c->enum_ids[i];
-                return true;
-            }
-        }
-        {
-            const char *best =
-                suggest_closest(f->ptr, (const char *const *)c->type.enum_vals->items,
-                                (size_t)c->type.enum_vals->n);
-            char alt[300] = "";
-            if (best) snprintf(alt, sizeof alt, " (did you mean \"%.200s\"?)", best);
-            char msg[700];
-            snprintf(msg, sizeof msg, "column '%s': \"%%s\" is not one of the allowed values%s",
-                     c->name, alt);
-            cell_error(L, fi, msg, f->ptr, "");
-        }
-        return false;
-    case COL_INT:
-    case COL_DEC:
-    case COL_PERCENT:
-        st = dec_parse(f->ptr, f->len, c->kind == COL_PERCENT, &v->n);
-        if (st == DEC_OK && (c->kind != COL_INT || dec_is_integer(v->n))) return true;
-        {
-            char msg[300];
-            snprintf(msg, sizeof msg, "column '%s': expected %s, got \"%%s\"%%s", c->name,
-                     kind_name(c->kind));
-            cell_error(L, fi, msg, f->ptr,
-                       st == DEC_TOO_PRECISE ? " (more than 12 decimal places)"
-                       : st == DEC_OVERFLOW  ? " (too large)"
-                                             : "");
-        }
-        return false;
-    case COL_BOOL:
-        if (parse_bool(f->ptr, f->len, &v->b)) return true;
-        cell_error(L, fi, "column '%s': expected true or false (also 1/0, 是/否), got \"%s\"",
-                   c->name, f->ptr);
-        return false;
-    case COL_DATE:
-        if (date_parse(f->ptr, f->len, &v->d)) return true;
-        cell_error(L, fi, "column '%s': expected a date YYYY-MM-DD, got \"%s\"", c->name, f->ptr);
-        return false;
-    case COL_REF: {
-        Table *rt = c->ref;
-        /* Exports list a person's cases together: the same key as the row
-        ** before needs no hash lookup. */
-        if (c->last_id && f->len == c->last_len) {
-            size_t n;
-            const char *prev = intern_str(&m->strings, c->last_id, &n);
-            if (memcmp(prev, f->ptr, n) == 0) {
-                v->d = c->last_row;
-                v->t = c->last_id;
-                return true;
-            }
-        }
-        uint32_t id = intern_find(&m->strings, f->ptr, f->len);
-        int32_t row = id && id < rt->row_by_text_cap ? rt->row_by_text[id] : -1;
-        if (row < 0) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "column '%s': no row of %s has %s \"%%s\"%%s", c->name,
-                     rt->name, rt->cols[rt->key_col]->name);
-            cell_error(L, fi, msg, f->ptr, "");
-            return false;
-        }
-        v->d = row;
-        v->t = id;
-        c->last_id = id;
-        c->last_len = f->len;
-        c->last_row = row;
+    if (c->kind == COL_REF) return parse_ref(L, c, s, len, fi, v, note);
+    /* Keys of stored tables are indexed; an event table's keys are not kept,
+    ** so memory does not grow with the number of cases. */
+    bool keep = c->used || (c->index == L->t->key_col && !L->t->streamed);
+    char err[700];
+    if (cell_parse(L->ev->m, c, s, len, keep, v, err, sizeof err)) {
+        /* An int key is indexed by its text, as references name it. */
+        if (c->index == L->t->key_col && !L->t->streamed && c->kind != COL_TEXT)
+            v->t = intern_put(&L->ev->m->strings, s, len);
         return true;
     }
-    }
+    cell_error(L, fi, "column '%s': %s%s", c->name, err, note);
     return false;
 }
 
@@ -182,6 +148,7 @@ static bool read_header(Loader *L)
                  "the file is empty; expected a header row naming the columns");
         return false;
     }
+    L->record++;
     L->nfields = (int)n;
     L->field_col = arena_alloc(L->ev->m->arena, sizeof(int) * n);
     for (int i = 0; i < t->ncols; i++)
@@ -193,7 +160,7 @@ static bool read_header(Loader *L)
             if (strcmp(t->cols[c]->name, f[i].ptr) == 0) L->field_col[i] = c;
         int c = L->field_col[i];
         if (c >= 0 && t->cols[c]->csv_pos >= 0) {
-            cell_error(L, i, "column '%s' appears twice in the header%s", f[i].ptr, "");
+            cell_error(L, i, "column '%s' appears twice in the header", f[i].ptr);
             ok = false;
         } else if (c >= 0) {
             t->cols[c]->csv_pos = (int)i;
@@ -205,10 +172,8 @@ static bool read_header(Loader *L)
             const char *best = suggest_closest(f[i].ptr, cands, nc);
             char alt[300] = "";
             if (best) snprintf(alt, sizeof alt, " (did you mean '%.200s'?)", best);
-            char msg[600];
-            snprintf(msg, sizeof msg, "unknown column '%%s' (table %s does not declare it)%%s",
-                     t->name);
-            cell_error(L, i, msg, f[i].ptr, alt);
+            cell_error(L, i, "unknown column '%.300s' (table %s does not declare it)%s", f[i].ptr,
+                       t->name, alt);
             ok = false;
         }
     }
@@ -280,12 +245,9 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
         t->row_by_text_cap = cap;
     }
     if (t->row_by_text[id] >= 0) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "duplicate key '%%s' in column '%s' (first on line %%s)",
-                 t->cols[t->key_col]->name);
-        char first[16];
-        snprintf(first, sizeof first, "%u", (unsigned)t->key_line[t->row_by_text[id]]);
-        cell_error(L, field, msg, intern_str(&L->ev->m->strings, id, NULL), first);
+        cell_error(L, field, "duplicate key '%.300s' in column '%s' (first on line %u)",
+                   intern_str(&L->ev->m->strings, id, NULL), t->cols[t->key_col]->name,
+                   (unsigned)t->key_line[t->row_by_text[id]]);
         return false;
     }
     t->row_by_text[id] = row;
@@ -367,6 +329,7 @@ static bool load_rows(Loader *L)
     Value *buf = arena_alloc(ev->m->arena, sizeof(Value) * (size_t)t->ncols * EVAL_BATCH);
     uint32_t lines[EVAL_BATCH];
     while ((r = csvpipe_next(L->csv, &f, &n, &err)) > 0) {
+        L->record++;
         if (n != (size_t)L->nfields) {
             diag_pos(ev->d, DIAG_ERROR, L->path, csvpipe_record_line(L->csv), 0,
                      "expected %d fields as in the header, got %zu", L->nfields, n);
@@ -392,7 +355,7 @@ static bool load_rows(Loader *L)
             continue;
         }
         if (!ok) continue; /* after an error, only look for more errors */
-        lines[k] = csvpipe_record_line(L->csv);
+        lines[k] = record_line(L);
         if (!t->streamed) {
             grow_columns(t, row + 1);
             store_row(t, row, vals);
@@ -418,12 +381,22 @@ static bool load_rows(Loader *L)
 static bool load_table(Eval *ev, Table *t, const char *dir)
 {
     Model *m = ev->m;
-    size_t plen = strlen(dir) + strlen(t->name) + 8;
-    t->path = arena_alloc(m->arena, plen);
-    snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
+    const InlineRows *in = t->inline_rows;
+    if (in) {
+        t->path = arena_strdup(m->arena, in->src->path);
+    } else {
+        size_t plen = strlen(dir) + strlen(t->name) + 8;
+        t->path = arena_alloc(m->arena, plen);
+        snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
+    }
     CsvError err;
-    Loader L = {ev, t, NULL, t->path, NULL, 0, ev->d->nerrors};
-    L.csv = csvpipe_open(t->path, &err);
+    Loader L = {ev, t, NULL, t->path, in, -1, NULL, 0, ev->d->nerrors};
+    if (in) {
+        CsvReader *r = csv_open_mem(in->csv, in->len, &err);
+        L.csv = r ? csvpipe_new(r, false, &err) : NULL;
+    } else {
+        L.csv = csvpipe_open(t->path, &err);
+    }
     if (!L.csv) {
         diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
         return false;

@@ -8,7 +8,19 @@
 
 #include "eval.h"
 
-/* Loads every table from dir/<table>.csv in dependency order. Problems are
+/* Rows written in a rule file (a test's rows) instead of a CSV file: rendered
+** as CSV text and read by the same loader, with the place each field was
+** written, so a bad value is reported at its place in the rule file. */
+typedef struct InlineRows {
+    char *csv; /* header and rows */
+    size_t len;
+    const Source *src;
+    Span *spans; /* record r (0 = the header), field f: spans[r * nfields + f] */
+    int nfields, nrecords;
+} InlineRows;
+
+/* Loads every table in dependency order: from its inline rows when it has
+** them (Table.inline_rows), otherwise from dir/<table>.csv. Problems are
 ** reported to ev->d; returns false when any was. */
 bool load_tables(Eval *ev, const char *dir);
 

@@ -22,6 +22,7 @@ static const char usage_main[] =
     "  check SCHEME...              parse, resolve and type-check; report problems\n"
     "  run SCHEME --data DIR        evaluate the scheme on DIR/<table>.csv\n"
     "  doc SCHEME                   the scheme as a readable document (Markdown or HTML)\n"
+    "  test SCHEME...               run the tests written in the rule files\n"
     "\n"
     "Options:\n"
     "  -h, --help                   show this help (also: kaoping COMMAND --help)\n"
@@ -31,11 +32,12 @@ static const char usage_check[] =
     "Usage: kaoping check SCHEME...\n"
     "\n"
     "Parses, resolves and type-checks each scheme and its imports, and reports\n"
-    "every error and warning as path:line:col with the source line.\n"
+    "every error and warning as path:line:col with the source line. The tests\n"
+    "written in the scheme are compiled too (names, types, rows), not run.\n"
     "Exit status: 0 when there are no errors, 1 when there are, 2 on bad usage.\n";
 
 static const char usage_run[] =
-    "Usage: kaoping run SCHEME --data DIR [--set NAME=VALUE]... [-o FILE]\n"
+    "Usage: kaoping run SCHEME --data DIR [--set NAME=VALUE]... [-o FILE] [--coverage]\n"
     "\n"
     "Loads every table the scheme declares from DIR/<table>.csv, evaluates the\n"
     "scheme and writes one row per assessed person, sorted by key.\n"
@@ -46,6 +48,9 @@ static const char usage_run[] =
     "  -o, --output FILE   write to FILE instead of standard output; the format\n"
     "                      follows the extension: .csv or .json\n"
     "  --format csv|json   format of standard output (default csv)\n"
+    "  --coverage          after the results, print to standard error how many\n"
+    "                      persons each rule item fired for (variants, items,\n"
+    "                      adjustments, vetoes, grade rules)\n"
     "Exit status: 0 on success, 1 on errors in the scheme or the data, 2 on bad usage.\n"
     "A failed run never leaves a partial output file.\n";
 
@@ -67,6 +72,18 @@ static const char usage_doc[] =
     "  --set NAME=VALUE    show a param's value as overridden, as run would use it\n"
     "Exit status: 0 on success, 1 on errors in the scheme, 2 on bad usage.\n"
     "A failed doc never leaves a partial output file.\n";
+static const char usage_test[] =
+    "Usage: kaoping test [--coverage] SCHEME...\n"
+    "\n"
+    "Runs the tests written in each rule file (test \"name\" { ... }): every test\n"
+    "is compiled afresh with its own rows, run, and its expectations checked.\n"
+    "Prints a line for each expectation that does not hold, then\n"
+    "\"N passed, N failed\", counting tests.\n"
+    "\n"
+    "Options:\n"
+    "  --coverage   for each file, also list the rule items that no test exercised\n"
+    "Exit status: 0 when every test passed, 1 when a test failed or did not\n"
+    "compile, 2 on bad usage.\n";
 
 /* Results are written in large blocks: a million rows are 150 MB. */
 #define OUTPUT_BUFFER (1 << 20)
@@ -111,6 +128,7 @@ static int cmd_check(int argc, char **argv)
         diags_init(&d);
         d.max_errors = 20;
         KpScheme *s = kp_compile(argv[i], &d);
+        if (s) kp_check_tests(argv[i], &d);
         print_diags(&d);
         if (d.nerrors) status = 1;
         kp_free(s);
@@ -123,10 +141,11 @@ typedef struct CmdArgs {
     const char *scheme, *data, *out, *format, *lang;
     const char **sets;
     int nsets;
+    bool coverage;
 } CmdArgs;
 
 /* What a command accepts beside -o, --format and --set. */
-enum { OPT_DATA = 1, OPT_LANG = 2 };
+enum { OPT_DATA = 1, OPT_LANG = 2, OPT_COVERAGE = 4 };
 
 typedef struct Command {
     const char *name;  /* "run " or "doc ": as the messages quote it */
@@ -170,6 +189,10 @@ static int parse_args(const Command *cmd, int argc, char **argv, CmdArgs *a)
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             fputs(cmd->usage, stdout);
             return -1;
+        }
+        if (!strcmp(arg, "--coverage") && (cmd->opts & OPT_COVERAGE)) {
+            a->coverage = true;
+            continue;
         }
         if (arg[0] != '-' || !arg[1]) {
             if (a->scheme)
@@ -280,7 +303,40 @@ static KpScheme *compile_with_sets(const CmdArgs *a, Diags *d)
     return NULL;
 }
 
-static const Command run_cmd = {"run ", usage_run, "per run", OPT_DATA};
+static const Command run_cmd = {"run ", usage_run, "per run", OPT_DATA | OPT_COVERAGE};
+/* 1842 -> "1,842" */
+static const char *grouped(long long n, char *buf, size_t cap)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%lld", n < 0 ? -n : n);
+    size_t k = 0;
+    if (n < 0 && k + 1 < cap) buf[k++] = '-';
+    for (int i = 0; i < len && k + 2 < cap; i++) {
+        if (i && (len - i) % 3 == 0) buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+/* After a run: how many persons each rule item fired for. */
+static void print_run_coverage(KpScheme *s)
+{
+    KpCoverage c;
+    if (!kp_coverage(s, &c)) return;
+    char total[32], count[32];
+    int never = 0;
+    for (int i = 0; i < c.n; i++)
+        never += c.items[i].count == 0;
+    fprintf(stderr, "coverage: %d rule items on %s persons, %d never fired\n", c.n,
+            grouped(c.persons, total, sizeof total), never);
+    for (int i = 0; i < c.n; i++) {
+        KpCoverItem *it = &c.items[i];
+        fprintf(stderr, "%s:%u:%u: %s: %s of %s persons\n", it->path, it->line, it->col, it->label,
+                grouped(it->count, count, sizeof count), total);
+    }
+    kp_coverage_free(&c);
+}
 
 static int cmd_run(int argc, char **argv)
 {
@@ -303,6 +359,7 @@ static int cmd_run(int argc, char **argv)
     Emitter e = {.s = s, .d = &d, .fmt = fmt};
     if (s && status == 0) status = write_output(&e, a.out);
     print_diags(&d);
+    if (s && status == 0 && a.coverage) print_run_coverage(s);
     kp_free(s);
     diags_free(&d);
     free(a.sets);
@@ -359,6 +416,67 @@ static int cmd_doc(int argc, char **argv)
     return status;
 }
 
+/* The rule items that no test of the file exercised. */
+static void print_test_coverage(const char *path, const KpCoverage *c, int ntests)
+{
+    int never = 0;
+    for (int i = 0; i < c->n; i++)
+        never += c->items[i].count == 0;
+    if (!c->n) {
+        printf("coverage of %s: no rule items (no variants, items, vetoes or grades)\n", path);
+        return;
+    }
+    printf("coverage of %s: %d of %d rule items exercised by its %d test%s\n", path, c->n - never,
+           c->n, ntests, ntests == 1 ? "" : "s");
+    for (int i = 0; i < c->n; i++) {
+        const KpCoverItem *it = &c->items[i];
+        if (!it->count)
+            printf("%s:%u:%u: never exercised: %s\n", it->path, it->line, it->col, it->label);
+    }
+}
+
+static int cmd_test(int argc, char **argv)
+{
+    bool coverage = false;
+    int nfiles = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage_test, stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--coverage"))
+            coverage = true;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("test ", "unknown option '%s'", argv[i]);
+        else
+            nfiles++;
+    }
+    if (!nfiles) return usage_error("test ", "%s", "no scheme given");
+    int passed = 0, failed = 0, status = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--coverage")) continue;
+        Diags d;
+        diags_init(&d);
+        d.max_errors = 20;
+        KpTestReport rep = {0};
+        bool compiled = kp_test_file(argv[i], coverage, &rep, &d);
+        if (!compiled) status = 1;
+        /* Diagnostics first: a stopped test's line refers to the error above. */
+        print_diags(&d);
+        for (int k = 0; k < rep.nlines; k++)
+            puts(rep.lines[k]);
+        if (coverage && compiled)
+            print_test_coverage(argv[i], &rep.coverage, rep.passed + rep.failed);
+        fflush(stdout);
+        passed += rep.passed;
+        failed += rep.failed;
+        kp_test_report_free(&rep);
+        diags_free(&d);
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return status || failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     /* A run allocates and frees many columns of a few megabytes. Keeping freed
@@ -382,5 +500,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "doc")) return cmd_doc(argc - 2, argv + 2);
+    if (!strcmp(cmd, "test")) return cmd_test(argc - 2, argv + 2);
     return usage_error("", "unknown command '%s'", cmd);
 }

@@ -54,6 +54,7 @@ typedef struct Column {
     ColKind kind;
     Type type;
     bool optional;
+    const char *def;    /* default for an empty cell ('= value'), or NULL */
     Table *table;       /* the table it belongs to */
     Table *ref;         /* COL_REF target */
     uint32_t *enum_ids; /* COL_ENUM: interned allowed values */
@@ -92,8 +93,9 @@ struct Table {
     RelAgg **aggs; /* aggregates folded while this table loads */
     int naggs;
     int load_order;
-    char *path;  /* CSV file of the last load */
-    int32_t cap; /* rows allocated in the columns */
+    char *path;                     /* CSV file of the last load */
+    int32_t cap;                    /* rows allocated in the columns */
+    struct InlineRows *inline_rows; /* a test's rows, read instead of a file (load.h) */
 };
 
 typedef enum { AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX } AggFunc;
@@ -191,6 +193,10 @@ typedef struct Grade {
     uint32_t text_id;
 } Grade;
 
+/* A person's grade comes from a grade rule, a veto (forced or ungraded) or
+** an override in the data. */
+typedef enum { GRADED_BY_RULE, GRADED_BY_VETO, GRADED_BY_OVERRIDE } GradedBy;
+
 typedef struct Model {
     Arena *arena;
     Diags *diags;
@@ -227,6 +233,7 @@ typedef struct Model {
     /* results of grading, per assessed row */
     uint64_t *vetoes_fired; /* bit i: veto i fired (at most 64 vetoes) */
     uint8_t *eligible;      /* per row x grade: 0 no, 1 yes, 2 no require */
+    uint8_t *graded_by;     /* per row: how the grade was decided (GradedBy) */
 } Model;
 
 #endif

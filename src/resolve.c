@@ -188,6 +188,35 @@ static void resolve_param(Resolver *r, Param *p)
              d->type->name);
 }
 
+bool resolve_param_override(Model *m, Diags *d, Decl *decl)
+{
+    static const char *const kinds[] = {"a number", "a percent",     "a whole number",
+                                        "text",     "true or false", "a date"};
+    Resolver r = {.arena = m->arena, .diags = d, .m = m, .src = decl->src};
+    Sym *s = sym_find(&r, decl->name);
+    Param *p = s->ptr, q = {.name = decl->name, .span = decl->name_span, .decl = decl};
+    size_t errors = d->nerrors;
+    resolve_param(&r, &q);
+    if (d->nerrors > errors) return false;
+    bool ok = q.type.base == p->type.base && (p->kind != PARAM_INT || dec_is_integer(q.value.n)) &&
+              p->type.base != T_ERROR;
+    if (!ok) {
+        Span sp = decl->expr->span;
+        int len = (int)(sp.end - sp.start);
+        const char *text = decl->src->text + sp.start;
+        if (q.type.base == p->type.base)
+            RERR(&r, sp, "param '%s' is %s, but %.*s is not", p->name, kinds[p->kind], len, text);
+        else
+            RERR(&r, sp, "param '%s' is %s, but %.*s is %s", p->name, kinds[p->kind], len, text,
+                 kinds[q.kind == PARAM_PERCENT || q.kind == PARAM_INT ? PARAM_NUM : q.kind]);
+        diag_at(d, DIAG_NOTE, p->decl->src, p->decl->name_span, "'%s' is declared here", p->name);
+        return false;
+    }
+    p->value = q.value;
+    p->overridden = true;
+    return true;
+}
+
 /* ---- values ---- */
 
 static void declare_indicator(Resolver *r, Indicator *ind, Indicator *parent, Decl *d)
@@ -465,6 +494,10 @@ static void declare_decl(Resolver *r, Decl *d)
     case D_FUNC: declare(r, d->name, d->name_span, SYM_FUNC, d); break;
     case D_GRADES: declare_grades(r, d); break;
     case D_IMPORT:
+        /* Imports are loaded with the file, before any test is chosen. */
+        if (d->in_test)
+            RERR(r, d->span, "a test cannot import; write the import at the top of the file");
+        break;
     case D_VETO:
     case D_OUTPUT:
     case D_GRADE_RULE: /* merged into the base's grades by extends.c */ break;
@@ -668,11 +701,26 @@ static void warn_unused(Resolver *r, const Source *main_src)
     }
 }
 
+/* Does the scheme declare anything that is computed for persons? A module of
+** params and functions (std/scoring) does not. */
+static bool needs_persons(const Model *m)
+{
+    for (int p = 0; p < m->programs.n; p++) {
+        Program *prog = m->programs.items[p];
+        for (int i = 0; i < prog->decls.n; i++) {
+            DeclKind k = ((Decl *)prog->decls.items[i])->kind;
+            if (k != D_IMPORT && k != D_PARAM && k != D_FUNC) return true;
+        }
+    }
+    return false;
+}
+
 static bool find_assessed(Resolver *r)
 {
     Model *m = r->m;
     Decl *d = (Decl *)m->assessed;
     m->assessed = NULL;
+    if (!d && r->library_ok && !needs_persons(m)) return false; /* params and functions only */
     if (!d) {
         /* Point at the first table, the scheme's own before an imported one's. */
         Decl *first = NULL;
@@ -712,12 +760,17 @@ static bool find_assessed(Resolver *r)
 
 Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
 {
+    return resolve_scheme_with(a, d, programs, false);
+}
+
+Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok)
+{
     Model *m = ARENA_NEW(a, Model);
     m->arena = a;
     m->diags = d;
     m->programs = *programs;
     intern_init(&m->strings);
-    Resolver r = {.arena = a, .diags = d, .m = m};
+    Resolver r = {.arena = a, .diags = d, .m = m, .library_ok = library_ok};
     Program *main_prog = programs->items[0];
     m->scheme_name = main_prog->scheme_name;
     m->version = main_prog->version;
@@ -736,8 +789,9 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
         resolve_param(&r, m->params[i]);
     }
     find_recursive_funcs(&r);
-    if (find_assessed(&r)) {
-        check_funcs(&r);
+    bool assessed = find_assessed(&r);
+    if (assessed || (library_ok && !d->nerrors)) check_funcs(&r);
+    if (assessed) {
         resolve_groups(&r);
         resolve_values(&r);
         for (int p = 0; p < programs->n; p++) {

@@ -76,6 +76,22 @@ typedef struct Bound {
 ** imports (all in `programs`, the scheme's own first). Returns NULL when any
 ** error was reported. */
 Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs);
+/* The same; with library_ok, a scheme that declares nothing but params and
+** functions (a module such as std/scoring, compiled for its tests) is
+** accepted without an assessed table: Model.assessed is then NULL. */
+Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok);
+
+/* resolve_test.c, test_rows.c: a test block (ast.h) against the model built
+** with the test's own declarations. resolve_test checks its rows and
+** expectations and gives every table its rows to load (Table.inline_rows);
+** resolve_test_keys, once they are loaded, finds the person each
+** expectation names. Both return false when they reported an error. */
+bool resolve_test(Model *m, Diags *d, TestBlock *tb);
+/* `param 优秀比例 = 25%` in a test, for a param the scheme declares: the
+** test's value replaces the declared one (as --set does), checked against
+** the param's type. */
+bool resolve_param_override(Model *m, Diags *d, Decl *decl);
+bool resolve_test_keys(Model *m, Diags *d, TestBlock *tb);
 
 const char *type_name(Type t);
 /* The value of a constant number of a resolved model: literals, numeric

@@ -241,7 +241,7 @@ static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
             name, ctx->func->name);
         return T_ERR;
     }
-    if (!t && table_column(r->m->assessed, name)) {
+    if (!t && r->m->assessed && table_column(r->m->assessed, name)) {
         EERR(r, e, e->span, "'%s' is a column; only params and literals can be used here", name);
         return T_ERR;
     }

@@ -47,6 +47,7 @@ typedef struct Resolver {
     const Source *src; /* source of the declaration being resolved */
     PtrVec bad_funcs;  /* Decl * of functions already reported (recursive, bad body) */
     PtrVec poisoned;   /* names already reported unknown: later uses stay quiet */
+    bool library_ok;   /* a module of params and functions needs no assessed table */
 } Resolver;
 
 Sym *sym_find(Resolver *r, const char *name);
@@ -92,5 +93,7 @@ void resolve_grades(Resolver *r);
 void resolve_veto(Resolver *r, Decl *d);
 void resolve_output(Resolver *r, Decl *d);
 int grade_index(Resolver *r, const char *name, Span span);
+/* test_rows.c */
+bool test_rows_attach(Resolver *r, TestBlock *tb);
 
 #endif

@@ -3,6 +3,7 @@
 ** order they load in.
 */
 #include "resolve_int.h"
+#include "cell.h"
 
 #include <string.h>
 
@@ -50,6 +51,32 @@ static bool type_from_name(Resolver *r, TypeRef *t, ColKind *kind, Type *type)
     return false;
 }
 
+/* `x: int = 0`: the default must be a value the column could hold. Columns
+** declared together (`a, b: int = 0`) share it; it is reported once. */
+static void check_default(Resolver *r, Decl *d, Column *c, const ColumnDecl *cd, bool first)
+{
+    Cell *def = cd->type->def;
+    const char *why = NULL;
+    char err[700];
+    if (strcmp(c->name, d->key) == 0)
+        why = "the key column cannot have a default: every row names its own key";
+    else if (c->optional)
+        why = "a column with a default is never empty; drop the '?'";
+    else if (!def->text[0])
+        why = "a default cannot be empty; mark the column optional with '?' instead";
+    if (why) {
+        if (first) RERR(r, def->span, "column '%s': %s", c->name, why);
+        return;
+    }
+    Value v;
+    if (c->kind != COL_REF && c->type.base != T_ERROR &&
+        !cell_parse(r->m, c, def->text, strlen(def->text), false, &v, err, sizeof err)) {
+        if (first) RERR(r, def->span, "default of column '%s': %s", c->name, err);
+        return;
+    }
+    c->def = def->text;
+}
+
 void declare_table(Resolver *r, Decl *d)
 {
     Table *t = ARENA_NEW(r->arena, Table);
@@ -89,6 +116,10 @@ void declare_table(Resolver *r, Decl *d)
             c->kind = COL_REF;
             c->type.base = T_TEXT; /* its value is the referenced row's key */
         }
+        /* An unknown type was reported; its type stays T_ERROR. */
+        if (cd->type->def)
+            check_default(r, d, c, cd,
+                          i == 0 || ((ColumnDecl *)d->columns.items[i - 1])->type != cd->type);
         if (strcmp(c->name, d->key) == 0) t->key_col = c->index;
         t->cols[t->ncols++] = c;
     next:;

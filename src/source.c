@@ -231,6 +231,28 @@ static size_t utf8_seq_len(const unsigned char *p, size_t n)
     return need;
 }
 
+void source_flatten(const Source *s, Span sp, size_t max_points, char *out)
+{
+    size_t n = 0, points = 0;
+    bool blank = false;
+    for (uint32_t i = sp.start; i < sp.end && i < s->len; i++) {
+        unsigned char ch = (unsigned char)s->text[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            blank = true;
+            continue;
+        }
+        if ((ch & 0xc0) != 0x80 && max_points && points++ == max_points) {
+            memcpy(out + n, "…", 3);
+            n += 3;
+            break;
+        }
+        if (blank && n) out[n++] = ' ';
+        blank = false;
+        out[n++] = (char)ch;
+    }
+    out[n] = 0;
+}
+
 size_t utf8_invalid_at(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;

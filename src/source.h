@@ -35,6 +35,10 @@ const char *source_line(const Source *s, uint32_t line, size_t *len);
 ** its text without the '#' or '//' and without surrounding blanks, length in
 ** *len. NULL when the rest of the line is not a comment or the comment is empty. */
 const char *source_comment_after(const Source *s, uint32_t off, size_t *len);
+/* The text of sp on one line: each run of blanks and line ends becomes one
+** space; cut with "…" after max_points code points other than blanks (0: no
+** limit). out holds at least sp.end - sp.start + 4 bytes. */
+void source_flatten(const Source *s, Span sp, size_t max_points, char *out);
 
 /* Validates UTF-8; returns the byte offset of the first bad byte or (size_t)-1. */
 size_t utf8_invalid_at(const char *s, size_t len);

@@ -366,3 +366,59 @@ Test(suggest, transposition_costs_two)
     const char *const cands[] = {"tac"};
     cr_expect_null(suggest_closest("tca", cands, 1));
 }
+
+/* ---- merging: a scheme compiled once per test repeats its own problems ---- */
+
+Test(diag, merge_keeps_each_diagnostic_once_and_drops_warnings)
+{
+    Source *s = mem("let a = b\nlet c = d\n");
+    Diags into, one, two;
+    diags_init(&into);
+    diags_init(&one);
+    diags_init(&two);
+    diag_at(&one, DIAG_ERROR, s, span_of(s, "b"), "unknown name 'b'");
+    diag_at(&one, DIAG_NOTE, s, span_of(s, "a"), "declared here");
+    diag_at(&one, DIAG_WARNING, s, span_of(s, "c"), "value 'c' is never used");
+    diag_at(&one, DIAG_NOTE, s, span_of(s, "c"), "a note on the warning");
+    diag_at(&two, DIAG_ERROR, s, span_of(s, "b"), "unknown name 'b'");
+    diag_at(&two, DIAG_NOTE, s, span_of(s, "a"), "declared here");
+    diag_at(&two, DIAG_ERROR, s, span_of(s, "d"), "unknown name 'd'");
+    diags_merge(&into, &one, false);
+    diags_merge(&into, &two, false);
+    cr_expect_eq(into.nerrors, 2);
+    cr_expect_eq(into.nwarnings, 0);
+    expect_render(&into, "x.kp:1:9: error: unknown name 'b'\n"
+                         "    1 | let a = b\n"
+                         "      |         ^\n"
+                         "x.kp:1:5: note: declared here\n"
+                         "    1 | let a = b\n"
+                         "      |     ^\n"
+                         "x.kp:2:9: error: unknown name 'd'\n"
+                         "    2 | let c = d\n"
+                         "      |         ^\n");
+    Diags all;
+    diags_init(&all);
+    diags_merge(&all, &one, true);
+    cr_expect_eq(all.n, 4, "with warnings, everything is copied");
+    cr_expect_eq(all.nwarnings, 1);
+    diags_free(&all);
+    diags_free(&into);
+    diags_free(&one);
+    diags_free(&two);
+    source_free(s);
+}
+
+Test(diag, merge_respects_max_errors)
+{
+    Diags into, from;
+    diags_init(&into);
+    diags_init(&from);
+    into.max_errors = 1;
+    diag_pos(&from, DIAG_ERROR, "a.csv", 1, 1, "first");
+    diag_pos(&from, DIAG_ERROR, "a.csv", 2, 1, "second");
+    diags_merge(&into, &from, false);
+    cr_expect_eq(into.n, 1);
+    cr_expect(diags_too_many(&into));
+    diags_free(&into);
+    diags_free(&from);
+}

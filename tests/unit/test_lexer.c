@@ -112,6 +112,9 @@ ParameterizedTestParameters(lexer, keyword_spellings)
         {"extends", "继承", "'extends'"},
         {"replace", "替换", "'replace'"},
         {"remove", "删除", "'remove'"},
+        {"test", "测试", "'test'"},
+        {"expect", "期望", "'expect'"},
+        {"contains", "包含", "'contains'"},
     };
     return cr_make_param_array(Keyword, kws, sizeof kws / sizeof kws[0]);
 }
@@ -480,4 +483,12 @@ Test(lexer, a_whole_declaration)
                "'indicator'@0-6 name@7-13 'weight'@14-20 number@21-24 '='@25-26 name@27-33 "
                "'('@33-34 number@34-37 ','@37-38 name@39-48 ')'@48-49",
                "");
+}
+
+/* 不包含 has one spelling: in English it is two words, `not contains`. */
+Test(lexer, not_contains)
+{
+    expect_lex("不包含", "'不包含'@0-9", "");
+    expect_lex("not contains", "'not'@0-3 'contains'@4-12", "");
+    expect_lex("不包含x", "name@0-10", "");
 }

@@ -818,3 +818,129 @@ Test(parser, lexical_errors_do_not_stop_parsing)
     cr_expect_str_eq(decl(&ps, 1)->expr->str, "x");
     parsed_free(&ps);
 }
+
+/* ---- column defaults and tests ---- */
+
+Test(parser, column_defaults_keep_the_cell_text)
+{
+    Parsed ps;
+    parse_ok(&ps, "table persons key pid {\n"
+                  "    research: int = 0\n"
+                  "    rate: percent = 85%\n"
+                  "    delta: decimal = - 1.5\n"
+                  "    flag: bool = 假\n"
+                  "    q1, q2: enum[\"好\", \"较好\"] = 好\n"
+                  "    dept -> depts = \"D 1\"\n"
+                  "    note: text?\n"
+                  "}\n");
+    Decl *d = decl(&ps, 0);
+    cr_assert_eq(d->columns.n, 8);
+    const char *want[] = {"0", "85%", "-1.5", "false", "好", "好", "D 1"};
+    for (int i = 0; i < 7; i++) {
+        Cell *c = column(d, i)->type->def;
+        cr_assert_not_null(c, "column %d has a default", i);
+        cr_expect_str_eq(c->text, want[i], "default of column %d", i);
+    }
+    cr_expect_eq(column(d, 4)->type, column(d, 5)->type, "q1 and q2 share one default");
+    expect_span(column(d, 0)->type->def->span, 44, 45);
+    cr_expect_null(column(d, 7)->type->def);
+    parsed_free(&ps);
+}
+
+Test(parser, test_block_rows_and_expectations)
+{
+    Parsed ps;
+    parse_ok(&ps, "test \"t1\" {\n"
+                  "    persons (pid, work, flag) {\n"
+                  "        P1, 87.35, true\n"
+                  "        \"P 2\", -3, 否\n"
+                  "    }\n"
+                  "    expect P1.total == 87.35\n"
+                  "    expect P1.vetoes contains 违纪\n"
+                  "    expect P1.vetoes not contains 违纪\n"
+                  "    期望 P1.一票否决 不包含 违纪\n"
+                  "    期望 P1.等次 == 不定等次\n"
+                  "    expect f(1) != 2\n"
+                  "}\n"
+                  "table persons key pid { }\n");
+    cr_assert_eq(ps.p->decls.n, 1, "a test is not a declaration of the scheme");
+    cr_assert_eq(ps.p->tests.n, 1);
+    TestBlock *tb = ps.p->tests.items[0];
+    cr_expect_str_eq(tb->name, "t1");
+    cr_expect_eq(tb->src, ps.src);
+    cr_assert_eq(tb->tables.n, 1);
+    TestRows *tr = tb->tables.items[0];
+    cr_expect_str_eq(tr->table, "persons");
+    cr_assert_eq(tr->cols.n, 3);
+    cr_expect_str_eq(((ColumnDecl *)tr->cols.items[2])->name, "flag");
+    cr_assert_eq(tr->rows.n, 2, "rows are told apart by the missing comma");
+    const char *cells[2][3] = {{"P1", "87.35", "true"}, {"P 2", "-3", "否"}};
+    for (int i = 0; i < 2; i++) {
+        TestRow *row = tr->rows.items[i];
+        cr_assert_eq(row->cells.n, 3);
+        for (int k = 0; k < 3; k++)
+            cr_expect_str_eq(((Cell *)row->cells.items[k])->text, cells[i][k]);
+    }
+
+    cr_assert_eq(tb->expects.n, 6);
+    Expect *x = tb->expects.items[0];
+    cr_expect_str_eq(dump(&ps, x->e), "(== (. P1 total) 87.35)");
+    cr_expect_not(x->contains);
+    x = tb->expects.items[1];
+    cr_expect(x->contains);
+    cr_expect_not(x->negated);
+    cr_expect_str_eq(dump(&ps, x->e), "(. P1 vetoes)");
+    cr_expect_str_eq(dump(&ps, x->item), "违纪");
+    x = tb->expects.items[2];
+    cr_expect(x->contains && x->negated);
+    x = tb->expects.items[3];
+    cr_expect(x->contains && x->negated);
+    cr_expect_str_eq(dump(&ps, x->e), "(. P1 一票否决)", "a field named by the keyword");
+    x = tb->expects.items[4];
+    cr_expect_str_eq(dump(&ps, x->e), "(== (. P1 等次) \"不定等次\")");
+    x = tb->expects.items[5];
+    cr_expect_str_eq(dump(&ps, x->e), "(!= (f 1) 2)");
+    parsed_free(&ps);
+}
+
+Test(parser, declarations_inside_a_test_belong_to_it)
+{
+    Parsed ps;
+    parse_ok(&ps, "param a = 1\n"
+                  "测试 \"t\" {\n"
+                  "    参数 a = 2\n"
+                  "    表 persons 主键 pid { x: 小数 }\n"
+                  "    persons (pid, x) { P1, 1 }\n"
+                  "    指标 y = x\n"
+                  "    期望 P1.y == 1\n"
+                  "}\n");
+    cr_assert_eq(ps.p->decls.n, 1);
+    cr_expect_not(decl(&ps, 0)->in_test);
+    TestBlock *tb = ps.p->tests.items[0];
+    cr_assert_eq(tb->decls.n, 3);
+    for (int i = 0; i < 3; i++) {
+        Decl *d = tb->decls.items[i];
+        cr_expect(d->in_test);
+        cr_expect_eq(d->src, ps.src);
+    }
+    cr_expect_eq(((Decl *)tb->decls.items[0])->kind, D_PARAM);
+    cr_expect_eq(((Decl *)tb->decls.items[1])->kind, D_TABLE);
+    cr_expect_eq(((Decl *)tb->decls.items[2])->kind, D_INDICATOR);
+    cr_expect_eq(tb->tables.n, 1);
+    cr_expect_eq(tb->expects.n, 1);
+    parsed_free(&ps);
+}
+
+Test(parser, test_syntax_errors)
+{
+    Parsed ps;
+    parse(&ps, "test name { }\n");
+    cr_expect_str_eq(ps.diags, "1:6: unexpected name, expecting string\n");
+    parsed_free(&ps);
+    parse(&ps, "test \"t\" {\n    expect 1 ==\n}\n");
+    cr_expect_str_eq(ps.diags, "3:1: unexpected '}'\n");
+    parsed_free(&ps);
+    parse(&ps, "test \"t\" {\n    persons (a) { 1 + 2 }\n}\n");
+    cr_expect_str_eq(ps.diags, "2:21: unexpected '+'\n");
+    parsed_free(&ps);
+}

@@ -143,3 +143,18 @@ Test(regress, same_file_through_two_paths_is_loaded_once)
                      "P1,4,4,0,0,4,,,\n");
     kt_free(&r);
 }
+
+/* 9. an int key column was indexed by an empty text, so its second row was a
+** "duplicate key ''"; it is indexed by the key as written */
+Test(regress, int_keys_are_indexed_by_their_text)
+{
+    KtResult r = kt_run(
+        "table depts key dept_id { dept_id: int }\n"
+        "table persons key id { id: int\n dept -> depts\n x: decimal }\n"
+        "assess persons\nindicator a = x\n",
+        FILES("depts.csv", "dept_id\n1\n2\n", "persons.csv", "id,dept,x\n1,2,5\n2,1,6\n"), NULL);
+    kt_expect_csv(r, "id,a,score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+                     "1,5,5,0,0,5,,,\n"
+                     "2,6,6,0,0,6,,,\n");
+    kt_free(&r);
+}

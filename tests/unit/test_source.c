@@ -355,3 +355,27 @@ Test(source, comment_after)
     cr_expect_null(source_comment_after(s, (uint32_t)s->len + 10, &len));
     source_free(s);
 }
+
+Test(source, flatten_makes_one_line)
+{
+    const char *text = "expect  P1.total\n        == 87.35   # x";
+    Source *s = source_from_mem("t.kp", text, strlen(text));
+    char out[64];
+    source_flatten(s, (Span){0, 33}, 0, out);
+    cr_expect_str_eq(out, "expect P1.total == 87.35");
+    source_flatten(s, (Span){8, 16}, 0, out);
+    cr_expect_str_eq(out, "P1.total");
+    source_free(s);
+}
+
+Test(source, flatten_cuts_after_max_code_points)
+{
+    const char *text = "当 类别 == \"检察官\"";
+    Source *s = source_from_mem("t.kp", text, strlen(text));
+    char out[64];
+    source_flatten(s, (Span){0, (uint32_t)strlen(text)}, 4, out);
+    cr_expect_str_eq(out, "当 类别 =…"); /* blanks are not counted */
+    source_flatten(s, (Span){0, (uint32_t)strlen(text)}, 60, out);
+    cr_expect_str_eq(out, text);
+    source_free(s);
+}

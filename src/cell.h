@@ -1,0 +1,18 @@
+/*
+** cell.h — one data value from its text, as a CSV cell or a column's default
+** holds it. The loader and the resolver share these checks, so a default is
+** always a value the data could have held.
+*/
+#ifndef KP_CELL_H
+#define KP_CELL_H
+
+#include "model.h"
+
+/* Parses s[0..len) (NUL-terminated, not empty) as a value of column c, which
+** is not a reference. keep_text: intern a text value (otherwise it is only
+** accepted). On failure writes why to err, e.g. `expected int, got "abc"`
+** (the caller names the column), and returns false. */
+bool cell_parse(Model *m, const Column *c, const char *s, size_t len, bool keep_text, Value *v,
+                char *err, size_t cap);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+** scheme.h — a compiled scheme as the library's entry points share it
+** (kaoping.c: compile and run; testrun.c: tests in rule files; coverage.c).
+*/
+#ifndef KP_SCHEME_H
+#define KP_SCHEME_H
+
+#include "eval.h"
+#include "kaoping.h"
+
+struct KpScheme {
+    Arena arena;
+    Model *m;
+    PtrVec sources; /* Source *, freed with the scheme */
+    PtrVec loaded;  /* canonical paths of the files loaded */
+    Eval ev;
+    bool ran;
+    TestBlock *test; /* compiled for this test of the scheme's file, or NULL */
+};
+
+/* Compiles the scheme at path (see kp_compile). With test >= 0 it is
+** compiled for tests: a module of params and functions needs no assessed
+** table, and the declarations of test number `test` (when the file has it)
+** join the scheme's. */
+KpScheme *scheme_compile(const char *path, int test, Diags *d);
+/* Computes every value and grade once the tables are loaded. Runtime errors
+** are diagnostics; returns false after one. */
+bool scheme_compute(KpScheme *s, Diags *d);
+
+#endif
