@@ -74,6 +74,7 @@ golden: $(B)/kaoping
 	tests/run_golden.sh $(B)/kaoping
 	tests/cli_test.sh $(B)/kaoping
 	tests/readme_test.sh $(B)/kaoping
+	tests/fmt_test.sh $(B)/kaoping
 
 test-san:
 	@$(MAKE) --no-print-directory SAN=1 unit golden

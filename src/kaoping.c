@@ -7,6 +7,7 @@
 #include "kaoping.h"
 #include "csv.h"
 #include "date.h"
+#include "fmt.h"
 #include "load.h"
 #include "output.h"
 #include "parse.h"
@@ -261,4 +262,24 @@ bool kp_write(KpScheme *s, FILE *f, KpFormat fmt, Diags *d)
     s->ev.on_error = &on_error;
     if (setjmp(on_error)) return false;
     return output_write(&s->ev, f, fmt == KP_FORMAT_JSON ? OUT_JSON : OUT_CSV);
+}
+
+char *kp_format(const char *path, FILE *in, size_t *len, bool *changed, Diags *d)
+{
+    const char *err = NULL;
+    Source *src = in ? source_read(in, path, &err) : source_load(path, &err);
+    if (!src) {
+        diag_pos(d, DIAG_ERROR, path, 0, 0, "cannot read the scheme: %s", err);
+        return NULL;
+    }
+    Arena arena;
+    arena_init(&arena);
+    char *out = NULL;
+    size_t before = d->nerrors;
+    if (valid_utf8(src, d)) parse_program(&arena, src, d);
+    if (d->nerrors == before) out = fmt_source(&arena, src, d, len);
+    if (out) *changed = *len != src->len || memcmp(out, src->text, *len) != 0;
+    arena_free(&arena);
+    source_free(src);
+    return out;
 }
