@@ -77,6 +77,7 @@ golden: $(B)/kaoping $(B)/kpgen
 	tests/cli_test.sh $(B)/kaoping $(B)/kpgen
 	tests/doc_test.sh $(B)/kaoping
 	tests/readme_test.sh $(B)/kaoping
+	tests/fmt_test.sh $(B)/kaoping
 	$(B)/kaoping test $(SCHEMES)
 
 # Only the tests written in the shipped rule files.

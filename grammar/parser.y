@@ -571,3 +571,28 @@ char *lex_dump(Arena *a, Source *src, Diags *d)
     kp_yylex_destroy(scanner);
     return out;
 }
+
+int lex_tokens(Arena *a, Source *src, Diags *d, LexToken **out)
+{
+    struct ParseCtx ctx = {a, src, d, ARENA_NEW(a, Program), 0};
+    yyscan_t scanner;
+    kp_yylex_init_extra(&ctx, &scanner);
+    YY_BUFFER_STATE buf = kp_yy_scan_bytes(src->text, (int)src->len, scanner);
+    YYSTYPE v;
+    Span loc;
+    int n = 0, cap = 256, tok;
+    LexToken *toks = ARENA_ARR(a, LexToken, cap);
+    while ((tok = kp_yylex(&v, &loc, scanner)) != 0) {
+        if (n == cap) {
+            LexToken *bigger = ARENA_ARR(a, LexToken, cap * 2);
+            memcpy(bigger, toks, sizeof *toks * (size_t)n);
+            toks = bigger;
+            cap *= 2;
+        }
+        toks[n++] = (LexToken){tok, loc};
+    }
+    kp_yy_delete_buffer(buf, scanner);
+    kp_yylex_destroy(scanner);
+    *out = toks;
+    return n;
+}

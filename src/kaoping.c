@@ -9,6 +9,7 @@
 #include "date.h"
 #include "extends.h"
 #include "doc.h"
+#include "fmt.h"
 #include "load.h"
 #include "output.h"
 #include "parse.h"
@@ -345,4 +346,24 @@ bool kp_doc(KpScheme *s, FILE *f, KpDocFormat fmt, KpLang lang)
     bool ok = fmt == KP_DOC_HTML ? docbuf_write_html(&b, f) : docbuf_write_markdown(&b, f);
     arena_free(&a);
     return ok;
+}
+
+char *kp_format(const char *path, FILE *in, size_t *len, bool *changed, Diags *d)
+{
+    const char *err = NULL;
+    Source *src = in ? source_read(in, path, &err) : source_load(path, &err);
+    if (!src) {
+        diag_pos(d, DIAG_ERROR, path, 0, 0, "cannot read the scheme: %s", err);
+        return NULL;
+    }
+    Arena arena;
+    arena_init(&arena);
+    char *out = NULL;
+    size_t before = d->nerrors;
+    if (valid_utf8(src, d)) parse_program(&arena, src, d);
+    if (d->nerrors == before) out = fmt_source(&arena, src, d, len);
+    if (out) *changed = *len != src->len || memcmp(out, src->text, *len) != 0;
+    arena_free(&arena);
+    source_free(src);
+    return out;
 }

@@ -87,5 +87,12 @@ void kp_test_report_free(KpTestReport *rep);
 /* Compiles every test of the rule file, as kp_test_file does, without
 ** running them: what `check` reports about tests. Errors go to d, each once. */
 bool kp_check_tests(const char *path, Diags *d);
+/* Formats a rule file in the canonical layout (docs/language.md, "格式化").
+** Reads it from in when in is not NULL (path then only names it), else from
+** path. Returns the formatted text (malloc'd, caller frees; *len bytes) and
+** sets *changed when it differs from the input. Returns NULL when the file
+** cannot be read or has syntax errors, reported in d. Imports are not
+** followed and names are not resolved: only the syntax must be right. */
+char *kp_format(const char *path, FILE *in, size_t *len, bool *changed, Diags *d);
 
 #endif

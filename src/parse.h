@@ -20,6 +20,18 @@ typedef struct ParseCtx {
 ** declarations parsed cleanly. Never NULL. */
 Program *parse_program(Arena *a, Source *src, Diags *d);
 
+/* A token as the parser sees it: its kind (a character such as '(' or a
+** token number from parser.h such as ID) and its bytes in the source. */
+typedef struct LexToken {
+    int kind;
+    Span span;
+} LexToken;
+
+/* Every token of src, in order (comments and white space are not tokens);
+** for the formatter. Lexical errors go to d. Returns the count; the array
+** lives in a. */
+int lex_tokens(Arena *a, Source *src, Diags *d, LexToken **out);
+
 /* For tests: the token stream as "KIND@start-end" words, one per token. */
 char *lex_dump(Arena *a, Source *src, Diags *d);
 

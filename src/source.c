@@ -97,6 +97,19 @@ static char *read_all(FILE *f, size_t *lenp, const char **errmsg)
     return buf;
 }
 
+Source *source_read(FILE *f, const char *path, const char **errmsg)
+{
+    const char *dummy;
+    if (!errmsg) errmsg = &dummy;
+    size_t len = 0;
+    char *buf = read_all(f, &len, errmsg);
+    if (!buf) return NULL;
+    Source *s = source_from_mem(path, buf, len);
+    free(buf);
+    if (!s) *errmsg = len >= UINT32_MAX ? "file too large" : "out of memory";
+    return s;
+}
+
 Source *source_load(const char *path, const char **errmsg)
 {
     const char *dummy;
@@ -106,13 +119,8 @@ Source *source_load(const char *path, const char **errmsg)
         *errmsg = strerror(errno);
         return NULL;
     }
-    size_t len = 0;
-    char *buf = read_all(f, &len, errmsg);
+    Source *s = source_read(f, path, errmsg);
     fclose(f);
-    if (!buf) return NULL;
-    Source *s = source_from_mem(path, buf, len);
-    free(buf);
-    if (!s) *errmsg = len >= UINT32_MAX ? "file too large" : "out of memory";
     return s;
 }
 
@@ -280,4 +288,63 @@ size_t utf8_count(const char *s, size_t len)
         n++;
     }
     return n;
+}
+
+/* East Asian Wide and Fullwidth ranges (Unicode EastAsianWidth W and F): the
+** CJK blocks, Hangul, full-width forms and the emoji most likely in a comment. */
+static const uint32_t wide_ranges[][2] = {
+    {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x23E9, 0x23EC},
+    {0x23F0, 0x23F0},   {0x23F3, 0x23F3},   {0x25FD, 0x25FE},   {0x2614, 0x2615},
+    {0x2648, 0x2653},   {0x267F, 0x267F},   {0x2693, 0x2693},   {0x26A1, 0x26A1},
+    {0x26AA, 0x26AB},   {0x26BD, 0x26BE},   {0x26C4, 0x26C5},   {0x26CE, 0x26CE},
+    {0x26D4, 0x26D4},   {0x26EA, 0x26EA},   {0x26F2, 0x26F3},   {0x26F5, 0x26F5},
+    {0x26FA, 0x26FA},   {0x26FD, 0x26FD},   {0x2705, 0x2705},   {0x270A, 0x270B},
+    {0x2728, 0x2728},   {0x274C, 0x274C},   {0x274E, 0x274E},   {0x2753, 0x2755},
+    {0x2757, 0x2757},   {0x2795, 0x2797},   {0x27B0, 0x27B0},   {0x27BF, 0x27BF},
+    {0x2B1B, 0x2B1C},   {0x2B50, 0x2B50},   {0x2B55, 0x2B55},   {0x2E80, 0x303E},
+    {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
+    {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE10, 0xFE19},
+    {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+    {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+};
+
+static int codepoint_width(uint32_t c)
+{
+    if (c >= 0x0300 && c <= 0x036F) return 0; /* combining diacritics */
+    if (c == 0x200B || c == 0x200D || c == 0xFEFF) return 0;
+    size_t lo = 0, hi = sizeof wide_ranges / sizeof wide_ranges[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c < wide_ranges[mid][0])
+            hi = mid;
+        else if (c > wide_ranges[mid][1])
+            lo = mid + 1;
+        else
+            return 2;
+    }
+    return 1;
+}
+
+/* Columns a terminal or editor with a CJK font gives the text: two for
+** Chinese characters and full-width forms, one for the rest (ambiguous-width
+** characters such as '×' or '“' count as one, as outside CJK locales). The
+** result does not depend on the locale, so the formatter's output does not. */
+size_t utf8_width(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, w = 0;
+    while (i < len) {
+        size_t k = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, len - i);
+        if (k <= 1) {
+            w += 1;
+            i += 1;
+            continue;
+        }
+        uint32_t c = p[i] & (0x7F >> k);
+        for (size_t j = 1; j < k; j++)
+            c = (c << 6) | (p[i + j] & 0x3F);
+        w += (size_t)codepoint_width(c);
+        i += k;
+    }
+    return w;
 }

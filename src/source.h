@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct Source {
     char *path; /* owned */
@@ -22,6 +23,8 @@ typedef struct Span {
 
 /* Reads a file; returns NULL and sets *errmsg (static or strerror text) on failure. */
 Source *source_load(const char *path, const char **errmsg);
+/* Reads f to its end (a pipe works too); path names the text in diagnostics. */
+Source *source_read(FILE *f, const char *path, const char **errmsg);
 Source *source_from_mem(const char *path, const char *text, size_t len);
 void source_free(Source *s);
 
@@ -44,5 +47,7 @@ void source_flatten(const Source *s, Span sp, size_t max_points, char *out);
 size_t utf8_invalid_at(const char *s, size_t len);
 /* Number of code points in s[0..len). */
 size_t utf8_count(const char *s, size_t len);
+/* Display width of s[0..len) in columns: 2 for CJK and full-width characters. */
+size_t utf8_width(const char *s, size_t len);
 
 #endif

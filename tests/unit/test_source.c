@@ -379,3 +379,19 @@ Test(source, flatten_cuts_after_max_code_points)
     cr_expect_str_eq(out, text);
     source_free(s);
 }
+
+Test(source, display_width)
+{
+    cr_expect_eq(utf8_width("", 0), 0);
+    cr_expect_eq(utf8_width("abc", 3), 3);
+    cr_expect_eq(utf8_width("指标", 6), 4);             /* CJK ideographs */
+    cr_expect_eq(utf8_width("，（）《》：", 18), 12);   /* full-width punctuation */
+    cr_expect_eq(utf8_width("\xE3\x80\x80", 3), 2);     /* ideographic space */
+    cr_expect_eq(utf8_width("가", 3), 2);               /* Hangul */
+    cr_expect_eq(utf8_width("\xF0\x9F\x98\x80", 4), 2); /* emoji */
+    cr_expect_eq(utf8_width("\xF0\xA0\x80\x80", 4), 2); /* CJK extension B */
+    cr_expect_eq(utf8_width("×÷“”—·≥", 18), 7);         /* ambiguous width: one */
+    cr_expect_eq(utf8_width("e\xCC\x81", 3), 1);        /* combining accent */
+    cr_expect_eq(utf8_width("a\xB2\xCE", 3), 3);        /* ill-formed bytes: one each */
+    cr_expect_eq(utf8_width("权重 20% = 分", 16), 13);
+}

@@ -1,0 +1,111 @@
+/*
+** fmt_render.c — the formatter's lines as text. Trailing comments line up
+** within a paragraph: consecutive code lines of the same block, up to a blank
+** line, a line holding only a comment, or a line that opens or closes a block
+** (which is a paragraph of its own). Their column is two spaces after the
+** widest code among the lines that have one (widths in display columns: a
+** Chinese character counts two). Lines end in LF and never in blanks.
+*/
+#include "fmt.h"
+#include "xalloc.h"
+
+#include <string.h>
+
+#define COMMENT_GAP 2
+
+typedef struct Out {
+    char *s;
+    size_t len, cap;
+} Out;
+
+static void put(Out *o, const char *s, size_t n)
+{
+    if (o->len + n + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 4096;
+        while (cap < o->len + n + 1)
+            cap *= 2;
+        o->s = xrealloc(o->s, cap);
+        o->cap = cap;
+    }
+    memcpy(o->s + o->len, s, n);
+    o->len += n;
+    o->s[o->len] = 0;
+}
+
+static void spaces(Out *o, size_t n)
+{
+    static const char blanks[] = "                                ";
+    while (n > 0) {
+        size_t k = n < sizeof blanks - 1 ? n : sizeof blanks - 1;
+        put(o, blanks, k);
+        n -= k;
+    }
+}
+
+static bool is_code(const FmtLine *ln)
+{
+    return !ln->blank && ln->code_len > 0;
+}
+
+static bool is_block_edge(const FmtLine *ln)
+{
+    return ln->code[0] == '}' || ln->code[ln->code_len - 1] == '{';
+}
+
+/* Display width of a line's code, indentation and weight padding included. */
+static size_t code_width(const FmtLine *ln)
+{
+    return (size_t)ln->indent + utf8_width(ln->code, ln->code_len) + (size_t)ln->pad;
+}
+
+/* The column of the trailing comments in the paragraph that starts at line
+** i, and the line after the paragraph. */
+static size_t comment_column(const FmtLine *lines, int n, int i, int *end)
+{
+    size_t widest = 0;
+    int j = i;
+    do {
+        size_t w = code_width(&lines[j]);
+        if (lines[j].comment && w > widest) widest = w;
+        j++;
+    } while (!is_block_edge(&lines[i]) && j < n && is_code(&lines[j]) &&
+             lines[j].depth == lines[i].depth && !is_block_edge(&lines[j]));
+    *end = j;
+    return widest + COMMENT_GAP;
+}
+
+static void render_line(Out *o, const FmtLine *ln, size_t comment_col)
+{
+    if (ln->blank) {
+        put(o, "\n", 1);
+        return;
+    }
+    spaces(o, (size_t)ln->indent);
+    if (ln->pad > 0) {
+        put(o, ln->code, ln->pad_at);
+        spaces(o, (size_t)ln->pad);
+        put(o, ln->code + ln->pad_at, ln->code_len - ln->pad_at);
+    } else {
+        put(o, ln->code, ln->code_len);
+    }
+    if (ln->comment) {
+        if (ln->code_len > 0) spaces(o, comment_col - code_width(ln));
+        put(o, ln->comment, ln->comment_len);
+    }
+    put(o, "\n", 1);
+}
+
+char *fmt_render(const FmtLine *lines, int n, bool bom, size_t *len)
+{
+    Out o = {0};
+    put(&o, "", 0);
+    if (bom) put(&o, "\xEF\xBB\xBF", 3);
+    size_t col = 0;
+    int run_end = 0;
+    for (int i = 0; i < n; i++) {
+        if (i >= run_end && is_code(&lines[i])) col = comment_column(lines, n, i, &run_end);
+        render_line(&o, &lines[i], col);
+    }
+    *len = o.len;
+    return o.s;
+}
