@@ -204,18 +204,20 @@ static bool starts_cell(int t)
 **            expression has a name right after an operand)
 **   test     expect, a declaration keyword, or a table's name before '(' that
 **            does not continue an expression
-**   rows     a cell right after '{' or after the last cell of a row (cells of
-**            one row are joined by commas)
+**   rows     a cell right after '{', or one that starts a line after the
+**            last cell of a row (cells of one row are joined by commas; two
+**            rows on one line are an error the layout must not hide)
 ** A declaration after replace/remove belongs to their item. */
-static bool starts_item(const Layout *L, int t, int prev, int next)
+static bool starts_item(const Layout *L, int at, int t, int prev, int next)
 {
     switch (L->blocks[L->depth].kind) {
     case BK_TOP: return starts_decl(t) && prev != REPLACE && prev != REMOVE;
     case BK_TEST:
         return t == EXPECT || (starts_decl(t) && prev != REPLACE && prev != REMOVE) ||
                (t == ID && next == '(' && (prev == '{' || prev == '}' || ends_operand(prev)));
-    case BK_ROWS:
-        return starts_cell(t) && (prev == '{' || prev == ';' || ends_operand(prev)) && prev != '-';
+    case BK_ROWS: /* rows are the author's lines: two on one line is an error to keep */
+        return starts_cell(t) &&
+               (prev == '{' || prev == ';' || (ends_operand(prev) && L->el[at].newlines > 0));
     case BK_TABLE:
         return t == ID && (prev == '{' || prev == ';' || prev == ']' || prev == '?' || prev == ID);
     case BK_IND: return t == INDICATOR || t == WHEN || (t == ELSE && (next == '=' || next == '{'));
@@ -293,7 +295,7 @@ static void place_comment(Layout *L, int i)
     int prev = L->prev;
     int indent = L->depth * INDENT;
     bool between_items = prev == 0 || prev == '{' || prev == '}' || prev == ';' || next == '}' ||
-                         next == 0 || starts_item(L, next, prev, next_token(L, at + 1, NULL));
+                         next == 0 || starts_item(L, at, next, prev, next_token(L, at + 1, NULL));
     if (!between_items) indent += INDENT;
     FmtLine *ln = new_line(L);
     ln->indent = indent;
@@ -318,7 +320,7 @@ static void place_token(Layout *L, int i)
 {
     const FmtElem *e = &L->el[i];
     int t = e->tok, prev = L->prev;
-    bool start = starts_item(L, t, prev, next_token(L, i + 1, NULL));
+    bool start = starts_item(L, i, t, prev, next_token(L, i + 1, NULL));
     if (breaks_before(L, i, start)) {
         flush(L, NULL);
         if (t != '}') blank_line(L, e->newlines);
