@@ -288,6 +288,7 @@ static Value total_value(Eval *ev, int32_t row)
 ** computed, its column is freed, so intermediate values do not add up. */
 static void release_inputs(Eval *ev, ValueDef *v)
 {
+    if (ev->keep_values) return;
     for (int i = 0; i < v->deps.n; i++) {
         ValueDef *d = v->deps.items[i];
         if (--d->readers > 0 || d->kind != VAL_LET || d->shown || d == v) continue;
