@@ -131,7 +131,8 @@ void text_formula(TextR *r, const XFormula *f, int level, const char *label)
     bool self = only && !f->conds.n && strcmp(only->text, f->text) == 0;
     text_indent(r, level);
     TPL(r, label, self ? text_assign(r, f->text, only->val) : f->text);
-    text_eol(r, NORULE);
+    if (self && only->overridden) buf_puts(r->b, r->p->set_by_option);
+    text_eol(r, self ? only->rule : NORULE);
     if (!self) text_inputs_lines(r, f, level);
 }
 
