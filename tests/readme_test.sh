@@ -1,7 +1,8 @@
 #!/bin/sh
 # Checks that the README's "first scheme" works as written: the scheme and the
-# data shown there give exactly the output shown there, and the misspelling
-# example gives the diagnostic shown.
+# data shown there give exactly the output shown there, the explanation shown
+# is the one `explain` prints, and the misspelling example gives the
+# diagnostic shown.
 set -eu
 bin=${1:?usage: readme_test.sh path/to/kaoping}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -20,11 +21,14 @@ block "Save this as \`first.kp\`" >"$tmp/first.kp"
 block "and a \`data/persons.csv\`" >"$tmp/data/persons.csv"
 block "build/kaoping run first.kp --data data\`:" >"$tmp/expected.out"
 block "misspelling a name" >"$tmp/expected.err"
+block "build/kaoping explain first.kp --data data --id P004\`:" >"$tmp/expected.explain"
 fail=0
 (cd "$tmp" && "$bin" run first.kp --data data >actual.out)
 cmp -s "$tmp/expected.out" "$tmp/actual.out" || { echo "FAIL readme: run output differs"; diff "$tmp/expected.out" "$tmp/actual.out"; fail=1; }
+(cd "$tmp" && "$bin" explain first.kp --data data --id P004 >actual.explain)
+cmp -s "$tmp/expected.explain" "$tmp/actual.explain" || { echo "FAIL readme: explain output differs"; diff "$tmp/expected.explain" "$tmp/actual.explain"; fail=1; }
 sed -i 's/= work_score/= work_scor/' "$tmp/first.kp"
 (cd "$tmp" && "$bin" check first.kp 2>actual.err) && { echo "FAIL readme: misspelt scheme passed check"; fail=1; }
 cmp -s "$tmp/expected.err" "$tmp/actual.err" || { echo "FAIL readme: diagnostic differs"; diff "$tmp/expected.err" "$tmp/actual.err"; fail=1; }
-[ $fail = 0 ] && echo "readme: first scheme, output and diagnostic as documented"
+[ $fail = 0 ] && echo "readme: first scheme, output, explanation and diagnostic as documented"
 exit $fail
