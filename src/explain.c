@@ -147,66 +147,97 @@ static void add_input(XCtx *x, XFormula *f, XInputKind kind, Expr *e)
     ptrvec_push(x->a, &f->inputs, in);
 }
 
-static void walk(XCtx *x, XFormula *f, Expr *e);
+/* Inside the body of a user function, expanded in place: its parameters
+** are the call's argument expressions themselves. Only those (the caller's
+** own inputs) are reported; the body's inner names mean nothing to a reader
+** of the formula as written. */
+typedef struct Scope {
+    const Expr *call;
+    const struct Scope *outer;
+} Scope;
 
-static void walk_args(XCtx *x, XFormula *f, Expr *e)
+static bool is_arg(const Expr *call, const Expr *e)
 {
-    for (int i = 0; i < e->args.n; i++)
-        walk(x, f, e->args.items[i]);
+    for (int i = 0; i < call->args.n; i++)
+        if (call->args.items[i] == e) return true;
+    return false;
 }
 
-/* Named inputs of e in the order they are read. */
-static void walk(XCtx *x, XFormula *f, Expr *e)
+static void walk(XCtx *x, XFormula *f, Expr *e, const Scope *in);
+
+static void walk_args(XCtx *x, XFormula *f, Expr *e, const Scope *in)
+{
+    for (int i = 0; i < e->args.n; i++)
+        walk(x, f, e->args.items[i], in);
+}
+
+static void walk_if(XCtx *x, XFormula *f, Expr *e, const Scope *in)
+{
+    bool holds = eval_expr(x->ev, e->a, x->row).b;
+    if (!in) {
+        XCond *c = ARENA_NEW(x->a, XCond);
+        c->text = expr_text(x, e->a);
+        c->holds = holds;
+        ptrvec_push(x->a, &f->conds, c);
+    }
+    walk(x, f, e->a, in);
+    walk(x, f, holds ? e->b : e->c, in);
+}
+
+/* Named inputs of e in the order they are read; `in` is the function
+** bodies e is inside, NULL in the formula itself. */
+static void walk(XCtx *x, XFormula *f, Expr *e, const Scope *in)
 {
     if (!e || !e->bound) return;
+    while (in && is_arg(in->call, e)) /* back in the caller's text */
+        in = in->outer;
     const Bound *b = e->bound;
     bool list = b->type.list; /* evaluated item by item: every part is read */
+    XInputKind kind = XIN_COLUMN;
     switch (b->kind) {
     case B_LIT:
     case B_ARG: return;
-    case B_PARAM: add_input(x, f, XIN_PARAM, e); return;
-    case B_VALUE: add_input(x, f, XIN_VALUE, e); return;
-    case B_COL: add_input(x, f, XIN_COLUMN, e); return;
-    case B_RELAGG: add_input(x, f, XIN_RELAGG, e); return;
-    case B_GROUPAGG: add_input(x, f, XIN_GROUPAGG, e); return;
+    case B_PARAM: kind = XIN_PARAM; break;
+    case B_VALUE: kind = XIN_VALUE; break;
+    case B_COL: kind = XIN_COLUMN; break;
+    case B_RELAGG: kind = XIN_RELAGG; break;
+    case B_GROUPAGG: kind = XIN_GROUPAGG; break;
     case B_LISTAGG:
-        add_input(x, f, XIN_LISTAGG, e);
-        walk_args(x, f, e);
+        if (!in) add_input(x, f, XIN_LISTAGG, e);
+        walk_args(x, f, e, in);
         return;
     case B_FUNC: break;
+    }
+    if (b->kind != B_FUNC) {
+        /* a function's body sees the scheme's params, which are named everywhere */
+        if (!in || kind == XIN_PARAM) add_input(x, f, kind, e);
+        return;
     }
     switch (e->kind) {
     case E_CALL:
         if (b->fn == (FuncId)-1) { /* a user function, expanded in place */
-            add_input(x, f, XIN_FUNC, e);
-            walk(x, f, e->a);
+            Scope body = {e, in};
+            if (!in) add_input(x, f, XIN_FUNC, e);
+            walk(x, f, e->a, &body);
         } else {
-            walk_args(x, f, e);
+            walk_args(x, f, e, in);
         }
         return;
-    case E_IF: {
-        XCond *c = ARENA_NEW(x->a, XCond);
-        c->text = expr_text(x, e->a);
-        c->holds = eval_expr(x->ev, e->a, x->row).b;
-        ptrvec_push(x->a, &f->conds, c);
-        walk(x, f, e->a);
-        walk(x, f, c->holds ? e->b : e->c);
-        return;
-    }
+    case E_IF: walk_if(x, f, e, in); return;
     case E_BINARY:
-        walk(x, f, e->a);
+        walk(x, f, e->a, in);
         if (!list && (e->op == OP_AND || e->op == OP_OR)) {
             Value a = eval_expr(x->ev, e->a, x->row);
             if (!a.null && (e->op == OP_AND ? !a.b : a.b)) return;
         }
-        walk(x, f, e->b);
+        walk(x, f, e->b, in);
         return;
-    case E_UNARY: walk(x, f, e->a); return;
+    case E_UNARY: walk(x, f, e->a, in); return;
     case E_IN:
-        walk(x, f, e->a);
-        walk_args(x, f, e->b);
+        walk(x, f, e->a, in);
+        walk_args(x, f, e->b, in);
         return;
-    case E_LIST: walk_args(x, f, e); return;
+    case E_LIST: walk_args(x, f, e, in); return;
     default: return;
     }
 }
@@ -217,7 +248,7 @@ XFormula *explain_formula(XCtx *x, Expr *e)
     f->text = expr_text(x, e);
     f->rule = explain_rule(e->src, e->span);
     f->val = explain_val(e, eval_expr(x->ev, e, x->row));
-    walk(x, f, e);
+    walk(x, f, e, NULL);
     return f;
 }
 

@@ -174,6 +174,7 @@ typedef enum {
 /* How the allocation went through one grade, best first, up to the one given. */
 typedef struct XStep {
     const char *grade;
+    XRule rule; /* the grade's line in the grades block */
     XStepOutcome outcome;
     XFormula *when;
     XElig *elig;   /* the grade's eligibility, when it has one */

@@ -181,6 +181,7 @@ static void replay_allocation(XCtx *x, const Explanation *out, XGrading *g, cons
         GradeRule *rule = m->grades[gi].rule;
         XStep *s = ARENA_NEW(x->a, XStep);
         s->grade = m->grades[gi].name;
+        s->rule = explain_rule(m->grades_decl->src, rule->span);
         s->elig = elig_of(out, s->grade);
         s->quota = quota_of(g, s->grade);
         ptrvec_push(x->a, &g->steps, s);

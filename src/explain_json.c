@@ -407,6 +407,7 @@ static void grading(J *j, const XGrading *g)
             key(j, NULL);
             jopen(j, '{');
             kstr(j, "grade", s->grade);
+            krule(j, "rule", s->rule);
             kstr(j, "outcome", outcomes[s->outcome]);
             formula(j, "condition", s->when);
             jclose(j, '}');

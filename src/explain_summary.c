@@ -197,7 +197,7 @@ static void grading_step(TextR *r, const XGrading *g, const XStep *s)
         break;
     case XSTEP_GIVEN: TPL(r, p->step_given, s->grade); break;
     }
-    text_eol(r, NORULE);
+    text_eol(r, s->rule);
     if (s->when) text_formula(r, s->when, 3, p->condition);
     if (s->outcome != XSTEP_NOT_ELIGIBLE) return;
     for (int i = 0; i < s->elig->parts.n; i++) {
@@ -205,7 +205,7 @@ static void grading_step(TextR *r, const XGrading *g, const XStep *s)
         if (!part->f || part->holds) continue;
         text_indent(r, 3);
         TPL(r, p->part_fails, part->text);
-        text_eol(r, NORULE);
+        text_eol(r, part->f->rule);
         break;
     }
 }

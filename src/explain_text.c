@@ -298,7 +298,7 @@ static void put_eligibility(TextR *r, const Explanation *x)
                 : part->holds ? r->p->part_holds
                               : r->p->part_fails,
                 part->text);
-            text_eol(r, NORULE);
+            text_eol(r, part->f ? part->f->rule : NORULE);
             if (part->f) text_inputs_lines(r, part->f, 3);
         }
     }

@@ -179,15 +179,15 @@ Test(explain, eligibility_is_split_at_and_and_stops_at_the_first_part_that_fails
         explain(pool_scheme, FILES("persons.csv", pool_data), "A3", KP_LANG_EN, false, false);
     cr_assert_not_null(e.text, "%s", e.diags);
     expect_has(e.text, "  优秀: not eligible  [");
-    expect_has(e.text, "    good >= 1: does not hold\n"
+    expect_has(e.text, "    good >= 1: does not hold  [");
+    expect_has(e.text, "scheme.kp:7]\n"
                        "      input good = 0\n"
                        "    s > 50: not checked (an earlier part does not hold)\n"
                        "    s < 100: not checked (an earlier part does not hold)\n");
     /* eligibility is looked at before the quota, as in grading */
-    expect_has(e.text, "  grade by grade:\n"
-                       "    优秀: not eligible\n"
-                       "      good >= 1: does not hold\n"
-                       "    称职: given\n");
+    expect_has(e.text, "  grade by grade:\n    优秀: not eligible  [");
+    expect_has(e.text, "scheme.kp:7]\n      good >= 1: does not hold  [");
+    expect_has(e.text, "scheme.kp:7]\n    称职: given  [");
     explained_free(&e);
 }
 
