@@ -384,6 +384,7 @@ static void compute_value_columns(Eval *ev, ValueDef *v);
 ** computed, its column is freed, so intermediate values do not add up. */
 static void release_inputs(Eval *ev, ValueDef *v)
 {
+    if (ev->keep_values) return;
     for (int i = 0; i < v->deps.n; i++) {
         ValueDef *d = v->deps.items[i];
         if (--d->readers > 0 || d->kind != VAL_LET || d->shown || d == v) continue;

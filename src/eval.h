@@ -29,7 +29,16 @@ typedef struct Eval {
     int32_t *key_rank;        /* position of each row in that order; NULL likewise */
     void **allocs;            /* every run-time allocation, freed by eval_free_all */
     size_t nallocs, cap_allocs;
+    bool keep_values; /* never free a let's column: explanations read them all */
+    /* Told now and then how far a long run is (rows of table `what` read, or
+    ** values computed); NULL when nobody is watching. */
+    void (*progress)(void *ctx, int stage, const char *what, uint64_t done, uint64_t total);
+    void *progress_ctx;
 } Eval;
+
+enum { EVAL_PROGRESS_READ, EVAL_PROGRESS_COMPUTE, EVAL_PROGRESS_EXPLAIN };
+/* Rows read between two progress reports (a power of two). */
+#define EVAL_PROGRESS_ROWS 65536
 
 Value eval_expr(Eval *ev, Expr *e, int32_t row);
 /* Pieces of eval_expr shared with the batch evaluator (vec.c). */

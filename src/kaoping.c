@@ -10,11 +10,13 @@
 #include "extends.h"
 #include "doc.h"
 #include "fmt.h"
+#include "explain.h"
 #include "load.h"
 #include "output.h"
 #include "parse.h"
 #include "xalloc.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,6 +230,7 @@ void kp_free(KpScheme *s)
     if (!s) return;
     if (s->ev.open_csv) csvpipe_close(s->ev.open_csv);
     eval_free_all(&s->ev);
+    if (s->xr_ready) explain_release(&s->xr);
     if (s->m) {
         for (int i = 0; i < s->m->nvalues; i++)
             numcol_free(&s->m->values[i]->num);
@@ -298,6 +301,38 @@ bool kp_set_param(KpScheme *s, const char *assignment, Diags *d)
     return true;
 }
 
+static void eval_progress(void *ctx, int stage, const char *what, uint64_t done, uint64_t total)
+{
+    KpScheme *s = ctx;
+    KpProgress p = {.stage = (KpProgressStage)stage, .done = done, .total = total};
+    if (stage == EVAL_PROGRESS_READ) {
+        p.file = what;
+        p.rows = done;
+    } else {
+        p.persons = stage == EVAL_PROGRESS_EXPLAIN ? done : (uint64_t)s->ev.nrows;
+    }
+    s->progress(s->progress_ctx, &p);
+}
+
+void kp_set_progress(KpScheme *s, KpProgressFn fn, void *ctx)
+{
+    s->progress = fn;
+    s->progress_ctx = ctx;
+    s->ev.progress = fn ? eval_progress : NULL;
+    s->ev.progress_ctx = s;
+}
+
+bool kp_load(KpScheme *s, const char *dir, Diags *d)
+{
+    jmp_buf on_error;
+    s->ev.d = d;
+    s->ev.on_error = &on_error;
+    if (setjmp(on_error)) return false;
+    if (!load_tables(&s->ev, dir)) return false;
+    s->data_loaded = true;
+    return true;
+}
+
 bool scheme_compute(KpScheme *s, Diags *d)
 {
     jmp_buf on_error;
@@ -310,21 +345,25 @@ bool scheme_compute(KpScheme *s, Diags *d)
         for (int k = 0; k < v->deps.n; k++)
             ((ValueDef *)v->deps.items[k])->readers++;
     }
-    for (int i = 0; i < m->order.n; i++)
+    for (int i = 0; i < m->order.n; i++) {
         compute_value(&s->ev, m->order.items[i]);
+        if (s->ev.progress)
+            s->ev.progress(s->ev.progress_ctx, EVAL_PROGRESS_COMPUTE, NULL, (uint64_t)i + 1,
+                           (uint64_t)m->order.n);
+    }
     compute_value(&s->ev, m->v_grade);
     s->ran = true;
     return true;
 }
 
+bool kp_compute(KpScheme *s, Diags *d)
+{
+    return s->data_loaded && scheme_compute(s, d);
+}
+
 bool kp_run(KpScheme *s, const char *dir, Diags *d)
 {
-    jmp_buf on_error;
-    s->ev.d = d;
-    s->ev.on_error = &on_error;
-    if (setjmp(on_error)) return false;
-    if (!load_tables(&s->ev, dir)) return false;
-    return scheme_compute(s, d);
+    return kp_load(s, dir, d) && kp_compute(s, d);
 }
 
 bool kp_write(KpScheme *s, FILE *f, KpFormat fmt, Diags *d)
@@ -366,4 +405,108 @@ char *kp_format(const char *path, FILE *in, size_t *len, bool *changed, Diags *d
     arena_free(&arena);
     source_free(src);
     return out;
+}
+/* ---- explanations ---- */
+
+void kp_keep_values(KpScheme *s)
+{
+    s->ev.keep_values = true;
+}
+
+static int32_t person_row(const Model *m, const char *id)
+{
+    const Table *t = m->assessed;
+    uint32_t k = intern_find(&m->strings, id, strlen(id));
+    return k && k < t->row_by_text_cap ? t->row_by_text[k] : -1;
+}
+
+bool kp_has_person(KpScheme *s, const char *id, Diags *d)
+{
+    Model *m = s->m;
+    if (s->data_loaded && person_row(m, id) >= 0) return true;
+    const Table *t = m->assessed;
+    size_t n = (size_t)(s->data_loaded ? t->nrows : 0);
+    const char **keys = xmalloc(sizeof(char *) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++)
+        keys[i] = intern_str(&m->strings, t->key_text[i], NULL);
+    const char *best = suggest_closest(id, keys, n);
+    const char *key = t->cols[t->key_col]->name;
+    if (best)
+        diag_pos(d, DIAG_ERROR, "--id", 0, 0, "no row of %s has %s \"%s\" (did you mean \"%s\"?)",
+                 t->name, key, id, best);
+    else
+        diag_pos(d, DIAG_ERROR, "--id", 0, 0, "no row of %s has %s \"%s\"", t->name, key, id);
+    free(keys);
+    return false;
+}
+
+/* Explaining reads every value of the run, and the quota counts of all. */
+static void explain_ready(KpScheme *s)
+{
+    assert(s->ran && s->ev.keep_values);
+    if (s->xr_ready) return;
+    explain_prepare(&s->xr, &s->ev);
+    s->xr_ready = true;
+}
+
+char *kp_explain(KpScheme *s, const char *id, KpLang lang, bool json, Diags *d)
+{
+    if (!s->ran || !kp_has_person(s, id, d)) return NULL;
+    jmp_buf on_error;
+    s->ev.d = d;
+    s->ev.on_error = &on_error;
+    /* allocated before setjmp: what a runtime error leaves is freed after it */
+    Arena *a = xcalloc(1, sizeof *a);
+    Buf *b = xcalloc(1, sizeof *b);
+    char *text = NULL;
+    if (setjmp(on_error) == 0) {
+        explain_ready(s);
+        Explanation *x = explain_row(&s->xr, a, person_row(s->m, id));
+        XLang xl = lang == KP_LANG_EN ? XLANG_EN : XLANG_ZH;
+        if (json)
+            explain_render_json(b, s->m, x, xl);
+        else
+            explain_render_text(b, s->m, x, xl);
+        text = buf_take(b);
+    }
+    arena_free(a);
+    free(a);
+    free(b->p);
+    free(b);
+    return text;
+}
+
+#define EXPLAIN_PROGRESS_PERSONS 4096
+
+bool kp_write_explanations(KpScheme *s, FILE *f, KpLang lang, Diags *d)
+{
+    if (!s->ran) return false;
+    jmp_buf on_error;
+    s->ev.d = d;
+    s->ev.on_error = &on_error;
+    Arena *a = xcalloc(1, sizeof *a);
+    Buf *b = xcalloc(1, sizeof *b);
+    bool ok = false;
+    if (setjmp(on_error) == 0) {
+        explain_ready(s);
+        key_order(&s->ev);
+        XLang xl = lang == KP_LANG_EN ? XLANG_EN : XLANG_ZH;
+        int32_t n = s->ev.nrows;
+        for (int32_t i = 0; i < n; i++) {
+            Explanation *x = explain_row(&s->xr, a, key_row(&s->ev, i));
+            b->len = 0;
+            explain_render_json(b, s->m, x, xl);
+            fwrite_unlocked(b->p, 1, b->len, f);
+            arena_free(a);
+            if (s->ev.progress && ((i + 1) % EXPLAIN_PROGRESS_PERSONS == 0 || i + 1 == n))
+                s->ev.progress(s->ev.progress_ctx, EVAL_PROGRESS_EXPLAIN, NULL, (uint64_t)i + 1,
+                               (uint64_t)n);
+        }
+        ok = !ferror(f);
+    }
+    arena_free(a);
+    free(a);
+    free(b->p);
+    free(b);
+    return ok;
 }

@@ -315,6 +315,13 @@ static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
     ev->rowvals = NULL;
 }
 
+/* "cases.csv" of "dir/cases.csv", for progress reports. */
+static const char *csv_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 static bool load_rows(Loader *L)
 {
     Eval *ev = L->ev;
@@ -363,6 +370,8 @@ static bool load_rows(Loader *L)
             t->key_line[row] = lines[k];
         }
         row++;
+        if (ev->progress && (row & (EVAL_PROGRESS_ROWS - 1)) == 0)
+            ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, csv_name(L->path), (uint64_t)row, 0);
         if (++k == EVAL_BATCH) {
             fold_batch(L, buf, lines, k);
             k = 0;
@@ -374,6 +383,8 @@ static bool load_rows(Loader *L)
         return false;
     }
     if (ok && k) fold_batch(L, buf, lines, k);
+    if (ev->progress)
+        ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, csv_name(L->path), (uint64_t)row, 0);
     t->nrows = t->streamed ? 0 : row;
     return ok;
 }

@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage_main[] =
@@ -25,6 +27,8 @@ static const char usage_main[] =
     "  doc SCHEME                   the scheme as a readable document (Markdown or HTML)\n"
     "  test SCHEME...               run the tests written in the rule files\n"
     "  fmt [-w|--check] FILE...     lay rule files out in the canonical layout\n"
+    "  explain SCHEME --data DIR --id ID\n"
+    "                               how one person's result came about\n"
     "\n"
     "Options:\n"
     "  -h, --help                   show this help (also: kaoping COMMAND --help)\n"
@@ -40,6 +44,7 @@ static const char usage_check[] =
 
 static const char usage_run[] =
     "Usage: kaoping run SCHEME --data DIR [--set NAME=VALUE]... [-o FILE] [--coverage]\n"
+    "                  [--explain FILE.jsonl [--lang zh|en]]\n"
     "\n"
     "Loads every table the scheme declares from DIR/<table>.csv, evaluates the\n"
     "scheme and writes one row per assessed person, sorted by key.\n"
@@ -53,8 +58,34 @@ static const char usage_run[] =
     "  --coverage          after the results, print to standard error how many\n"
     "                      persons each rule item fired for (variants, items,\n"
     "                      adjustments, vetoes, grade rules)\n"
+    "  --explain FILE      also write, for every person, how the result came about:\n"
+    "                      one JSON object per line (JSON Lines), sorted by key,\n"
+    "                      the same facts as 'kaoping explain' (for 公示 and 复核)\n"
+    "  --lang zh|en        language of the explanations' summary (default zh)\n"
     "Exit status: 0 on success, 1 on errors in the scheme or the data, 2 on bad usage.\n"
-    "A failed run never leaves a partial output file.\n";
+    "A failed run never leaves a partial output file. On a terminal, the rows read\n"
+    "and the values computed are shown on standard error as the run goes.\n";
+
+static const char usage_explain[] =
+    "Usage: kaoping explain SCHEME --data DIR --id ID [--set NAME=VALUE]...\n"
+    "                      [--lang zh|en] [--format text|json]\n"
+    "\n"
+    "Evaluates the scheme on DIR/<table>.csv like 'run' (ranks and quotas need\n"
+    "everyone), then tells how the result of the person with key ID came about:\n"
+    "each indicator with the inputs it read, its weight and what it adds to its\n"
+    "parent, the variant taken, bonus and penalty items and their caps,\n"
+    "adjustments, every veto and eligibility condition and whether it held, the\n"
+    "person's rank, the quotas of the grading group and why the person got the\n"
+    "grade. Every line that comes from a rule names its file:line.\n"
+    "\n"
+    "Options:\n"
+    "  --data DIR          directory of the CSV files (required)\n"
+    "  --id ID             the person's key (required)\n"
+    "  --set NAME=VALUE    override a param, as for 'run'\n"
+    "  --lang zh|en        plain Chinese (default) or English\n"
+    "  --format text|json  text (default), or the person's line of 'run --explain'\n"
+    "Exit status: 0 on success, 1 on errors in the scheme or the data or an\n"
+    "unknown ID, 2 on bad usage.\n";
 
 static const char usage_doc[] =
     "Usage: kaoping doc SCHEME [-o FILE.md|FILE.html] [--lang zh|en] [--set NAME=VALUE]...\n"
@@ -155,14 +186,21 @@ static int cmd_check(int argc, char **argv)
 }
 
 typedef struct CmdArgs {
-    const char *scheme, *data, *out, *format, *lang;
+    const char *scheme, *data, *out, *format, *lang, *explain_out, *id;
     const char **sets;
     int nsets;
     bool coverage;
 } CmdArgs;
 
-/* What a command accepts beside -o, --format and --set. */
-enum { OPT_DATA = 1, OPT_LANG = 2, OPT_COVERAGE = 4 };
+/* What a command accepts beside --format and --set. */
+enum {
+    OPT_DATA = 1,
+    OPT_LANG = 2,
+    OPT_COVERAGE = 4,
+    OPT_EXPLAIN = 8, /* --explain FILE.jsonl */
+    OPT_ID = 16,     /* --id: the person to explain */
+    OPT_NO_OUT = 32  /* no -o: the output is standard output */
+};
 
 typedef struct Command {
     const char *name;  /* "run " or "doc ": as the messages quote it */
@@ -190,10 +228,12 @@ static int add_set(const Command *cmd, CmdArgs *a, const char *value)
 static const char **option_slot(const Command *cmd, CmdArgs *a, const char *name, size_t len)
 {
 #define IS(s) (len == strlen(s) && !strncmp(name, s, len))
-    if (IS("-o") || IS("--output")) return &a->out;
+    if ((IS("-o") || IS("--output")) && !(cmd->opts & OPT_NO_OUT)) return &a->out;
     if (IS("--format")) return &a->format;
     if (IS("--data") && (cmd->opts & OPT_DATA)) return &a->data;
     if (IS("--lang") && (cmd->opts & OPT_LANG)) return &a->lang;
+    if (IS("--explain") && (cmd->opts & OPT_EXPLAIN)) return &a->explain_out;
+    if (IS("--id") && (cmd->opts & OPT_ID)) return &a->id;
 #undef IS
     return NULL;
 }
@@ -236,6 +276,12 @@ static int parse_args(const Command *cmd, int argc, char **argv, CmdArgs *a)
         }
     }
     if (!a->scheme) return usage_error(cmd->name, "%s", "no scheme given");
+    if ((cmd->opts & OPT_DATA) && !a->data)
+        return usage_error(cmd->name, "%s", "missing --data DIR");
+    if ((cmd->opts & OPT_ID) && !a->id)
+        return usage_error(cmd->name, "%s", "missing --id ID (the person to explain)");
+    if (a->out && a->explain_out && !strcmp(a->out, a->explain_out))
+        return usage_error(cmd->name, "-o and --explain name the same file '%s'", a->out);
     return 0;
 }
 
@@ -320,7 +366,8 @@ static KpScheme *compile_with_sets(const CmdArgs *a, Diags *d)
     return NULL;
 }
 
-static const Command run_cmd = {"run ", usage_run, "per run", OPT_DATA | OPT_COVERAGE};
+static const Command run_cmd = {"run ", usage_run, "per run",
+                                OPT_DATA | OPT_COVERAGE | OPT_EXPLAIN | OPT_LANG};
 /* 1842 -> "1,842" */
 static const char *grouped(long long n, char *buf, size_t cap)
 {
@@ -355,13 +402,169 @@ static void print_run_coverage(KpScheme *s)
     kp_coverage_free(&c);
 }
 
+static KpLang run_lang(const CmdArgs *a)
+{
+    return a->lang && !strcmp(a->lang, "en") ? KP_LANG_EN : KP_LANG_ZH;
+}
+
+/* ---- progress on a terminal ---- */
+
+typedef struct Progress {
+    bool zh;
+    bool shown; /* a progress line is on the terminal */
+    KpProgressStage stage;
+    char file[256];
+    struct timespec last;
+} Progress;
+
+/* One line, rewritten in place (\r), at most ten times a second, except that
+** a new stage or file is always shown. */
+static void show_progress(void *ctx, const KpProgress *p)
+{
+    Progress *pr = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double since =
+        (double)(now.tv_sec - pr->last.tv_sec) + (double)(now.tv_nsec - pr->last.tv_nsec) / 1e9;
+    bool fresh = !pr->shown || p->stage != pr->stage ||
+                 (p->file && strncmp(p->file, pr->file, sizeof pr->file - 1));
+    if (!fresh && since < 0.1) return;
+    pr->last = now;
+    pr->stage = p->stage;
+    snprintf(pr->file, sizeof pr->file, "%s", p->file ? p->file : "");
+    char a[40], b[40];
+    fputs("\r\033[K", stderr);
+    if (p->stage == KP_PROGRESS_READ)
+        fprintf(stderr, pr->zh ? "读取 %s: %s 行" : "reading %s: %s rows", p->file,
+                grouped((long long)p->rows, a, sizeof a));
+    else if (p->stage == KP_PROGRESS_COMPUTE)
+        fprintf(stderr, pr->zh ? "计算: %s 人 (%llu/%llu)" : "computing: %s persons (%llu/%llu)",
+                grouped((long long)p->persons, a, sizeof a), (unsigned long long)p->done,
+                (unsigned long long)p->total);
+    else
+        fprintf(stderr, pr->zh ? "解释: %s/%s 人" : "explaining: %s/%s persons",
+                grouped((long long)p->done, a, sizeof a),
+                grouped((long long)p->total, b, sizeof b));
+    pr->shown = true;
+}
+
+static void end_progress(Progress *pr)
+{
+    if (pr->shown) fputs("\r\033[K", stderr);
+    pr->shown = false;
+}
+
+/* ---- writing files whole or not at all ---- */
+
+/* A result written to a temporary file beside its target, renamed into place
+** only when everything was written. */
+typedef struct OutFile {
+    const char *path;
+    char *tmp;
+    FILE *f;
+} OutFile;
+
+static bool out_open(OutFile *o, const char *path)
+{
+    size_t n = strlen(path) + 16;
+    o->path = path;
+    o->tmp = malloc(n);
+    snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    /* mkstemp makes the file private; a result is a file like any other */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fd >= 0) fchmod(fd, 0666 & ~mask);
+    o->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (o->f) {
+        setvbuf(o->f, NULL, _IOFBF, OUTPUT_BUFFER);
+        return true;
+    }
+    fprintf(stderr, "kaoping: cannot write '%s': %s\n", path, strerror(errno));
+    if (fd >= 0) close(fd), unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    return false;
+}
+
+/* Closes the file; false (and a message unless the library reported one)
+** when writing failed. */
+static bool out_close(OutFile *o, bool ok, const Diags *d)
+{
+    int err = errno;
+    if (fclose(o->f) != 0 && ok) ok = false, err = errno;
+    o->f = NULL;
+    if (!ok && !d->nerrors)
+        fprintf(stderr, "kaoping: cannot write '%s': %s\n", o->path, strerror(err));
+    return ok;
+}
+
+/* Renames the temporary file into place (ok), or removes it. */
+static bool out_finish(OutFile *o, bool ok)
+{
+    if (!o->tmp) return ok;
+    if (ok && rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "kaoping: cannot write '%s': %s\n", o->path, strerror(errno));
+        ok = false;
+    }
+    if (!ok) unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    return ok;
+}
+
+/* The explanations (--explain) and the results, each to a temporary file
+** renamed at the end, so a failed run leaves neither. */
+static int write_outputs(KpScheme *s, const CmdArgs *a, KpFormat fmt, Diags *d)
+{
+    OutFile ex = {0}, out = {0};
+    bool ok = true;
+    if (a->explain_out) {
+        ok = out_open(&ex, a->explain_out);
+        if (ok) ok = out_close(&ex, kp_write_explanations(s, ex.f, run_lang(a), d), d);
+    }
+    if (ok && a->out) {
+        ok = out_open(&out, a->out);
+        if (ok) ok = out_close(&out, kp_write(s, out.f, fmt, d), d);
+    } else if (ok) {
+        setvbuf(stdout, NULL, _IOFBF, OUTPUT_BUFFER);
+        ok = kp_write(s, stdout, fmt, d) && fflush(stdout) == 0;
+    }
+    ok = out_finish(&out, ok);
+    ok = out_finish(&ex, ok);
+    return ok ? 0 : 1;
+}
+
+/* ---- run and explain ---- */
+
+static int check_lang(const Command *cmd, const CmdArgs *a)
+{
+    if (a->lang && strcmp(a->lang, "zh") && strcmp(a->lang, "en"))
+        return usage_error(cmd->name, "unknown language '%s' (expected zh or en)", a->lang);
+    return 0;
+}
+
+/* Compiles the scheme, applies --set, and loads the data; NULL on errors. */
+static KpScheme *prepare(const CmdArgs *a, bool explain, Diags *d, Progress *pr)
+{
+    KpScheme *s = compile_with_sets(a, d);
+    if (!s) return NULL;
+    if (isatty(STDERR_FILENO)) kp_set_progress(s, show_progress, pr);
+    if (explain || a->explain_out) kp_keep_values(s);
+    if (!kp_load(s, a->data, d)) {
+        kp_free(s);
+        return NULL;
+    }
+    return s;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     CmdArgs a = {0};
     a.sets = calloc((size_t)argc + 1, sizeof(char *));
     int st = parse_args(&run_cmd, argc, argv, &a);
-    if (st == 0 && !a.data) st = usage_error("run ", "%s", "missing --data DIR");
     KpFormat fmt = KP_FORMAT_CSV;
+    if (st == 0) st = check_lang(&run_cmd, &a);
     if (st == 0) st = run_format(&a, &fmt);
     if (st != 0) {
         free(a.sets);
@@ -370,13 +573,47 @@ static int cmd_run(int argc, char **argv)
     Diags d;
     diags_init(&d);
     d.max_errors = 20;
-    KpScheme *s = compile_with_sets(&a, &d);
-    int status = s ? 0 : 1;
-    if (s && !kp_run(s, a.data, &d)) status = 1;
-    Emitter e = {.s = s, .d = &d, .fmt = fmt};
-    if (s && status == 0) status = write_output(&e, a.out);
+    Progress pr = {.zh = run_lang(&a) == KP_LANG_ZH};
+    KpScheme *s = prepare(&a, false, &d, &pr);
+    int status = s && kp_compute(s, &d) ? write_outputs(s, &a, fmt, &d) : 1;
+    end_progress(&pr);
     print_diags(&d);
     if (s && status == 0 && a.coverage) print_run_coverage(s);
+    kp_free(s);
+    diags_free(&d);
+    free(a.sets);
+    return status;
+}
+
+static const Command explain_cmd = {"explain ", usage_explain, "at a time",
+                                    OPT_DATA | OPT_ID | OPT_LANG | OPT_NO_OUT};
+
+static int cmd_explain(int argc, char **argv)
+{
+    CmdArgs a = {0};
+    a.sets = calloc((size_t)argc + 1, sizeof(char *));
+    int st = parse_args(&explain_cmd, argc, argv, &a);
+    if (st == 0) st = check_lang(&explain_cmd, &a);
+    if (st == 0 && a.format && strcmp(a.format, "text") && strcmp(a.format, "json"))
+        st = usage_error("explain ", "unknown format '%s' (expected text or json)", a.format);
+    if (st != 0) {
+        free(a.sets);
+        return st < 0 ? 0 : st;
+    }
+    Diags d;
+    diags_init(&d);
+    d.max_errors = 20;
+    Progress pr = {.zh = run_lang(&a) == KP_LANG_ZH};
+    KpScheme *s = prepare(&a, true, &d, &pr);
+    char *text = NULL;
+    /* an unknown ID is told before the whole scheme is evaluated */
+    if (s && kp_has_person(s, a.id, &d) && kp_compute(s, &d))
+        text = kp_explain(s, a.id, run_lang(&a), a.format && !strcmp(a.format, "json"), &d);
+    end_progress(&pr);
+    if (text) fputs(text, stdout);
+    print_diags(&d);
+    int status = text && fflush(stdout) == 0 ? 0 : 1;
+    free(text);
     kp_free(s);
     diags_free(&d);
     free(a.sets);
@@ -611,5 +848,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "doc")) return cmd_doc(argc - 2, argv + 2);
     if (!strcmp(cmd, "test")) return cmd_test(argc - 2, argv + 2);
     if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 2, argv + 2);
+    if (!strcmp(cmd, "explain")) return cmd_explain(argc - 2, argv + 2);
     return usage_error("", "unknown command '%s'", cmd);
 }

@@ -6,6 +6,7 @@
 #define KP_SCHEME_H
 
 #include "eval.h"
+#include "explain.h"
 #include "kaoping.h"
 
 struct KpScheme {
@@ -14,7 +15,11 @@ struct KpScheme {
     PtrVec sources; /* Source *, freed with the scheme */
     PtrVec loaded;  /* canonical paths of the files loaded */
     Eval ev;
-    bool ran;
+    bool data_loaded, ran;
+    KpProgressFn progress;
+    void *progress_ctx;
+    ExplainRun xr; /* prepared on the first explanation */
+    bool xr_ready;
     TestBlock *test; /* compiled for this test of the scheme's file, or NULL */
 };
 

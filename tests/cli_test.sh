@@ -1,6 +1,6 @@
 #!/bin/sh
 # Command-line tests that a golden directory cannot express: what `run -o FILE`
-# leaves on disk.
+# and `run --explain FILE` leave on disk, and progress on a terminal.
 #   - a failed run (data error, runtime error) leaves no FILE and no temporary
 #     file beside it, and does not touch a FILE that was already there;
 #   - -o out.json writes valid JSON, the same bytes as --format json;
@@ -119,6 +119,86 @@ done
 cmp -s "$tmp/in_order.csv" "$tmp/reversed.csv" || bad "reversing the data rows changed the results"
 ok
 
+# run --explain FILE: one JSON object per line and per person, in key order,
+# each exactly the line `explain --format json` prints for that person, with
+# the grade, rank and total of the results, and the text explanation opening
+# with the same summary. The results themselves do not change.
+begin
+ex=examples/annual
+"$bin" run $ex/scheme.kp --data $ex/data -o "$tmp/plain.csv" 2>/dev/null || bad "run without --explain failed"
+"$bin" run $ex/scheme.kp --data $ex/data -o "$tmp/res.csv" --explain "$tmp/ex.jsonl" >"$tmp/stdout" 2>"$tmp/stderr"
+st=$?
+[ "$st" = 0 ] || bad "--explain: exit status $st, expected 0: $(head -3 "$tmp/stderr")"
+[ -s "$tmp/stdout" ] && bad "--explain with -o: also wrote to standard output"
+[ -s "$tmp/stderr" ] && bad "--explain: unexpected standard error (progress off a terminal?): $(head -3 "$tmp/stderr")"
+cmp -s "$tmp/plain.csv" "$tmp/res.csv" || bad "--explain changed the results"
+ls "$tmp"/ex.jsonl.tmp.* >/dev/null 2>&1 && bad "--explain left a temporary file"
+persons=$(($(wc -l <$ex/data/persons.csv) - 1))
+[ "$(wc -l <"$tmp/ex.jsonl")" = "$persons" ] || bad "--explain: expected $persons lines, one per person"
+n=0
+for id in $(tail -n +2 "$tmp/res.csv" | cut -d, -f1); do
+    n=$((n + 1))
+    "$bin" explain $ex/scheme.kp --data $ex/data --id "$id" --format json >"$tmp/one.json" 2>"$tmp/stderr" ||
+        bad "explain --id $id --format json failed: $(head -2 "$tmp/stderr")"
+    sed -n "${n}p" "$tmp/ex.jsonl" | cmp -s - "$tmp/one.json" || bad "line $n of --explain is not what explain --id $id --format json prints"
+    "$bin" explain $ex/scheme.kp --data $ex/data --id "$id" >"$tmp/one_$n.txt" 2>/dev/null || bad "explain --id $id failed"
+done
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$tmp/ex.jsonl" "$tmp/res.csv" "$tmp" >"$tmp/py.out" 2>&1 <<'PY' || bad "--explain content: $(head -5 "$tmp/py.out")"
+import csv, json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+assert lines[-1] == "", "the file does not end with a newline"
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+assert len(lines) - 1 == len(rows), "%d lines for %d persons" % (len(lines) - 1, len(rows))
+for n, (line, row) in enumerate(zip(lines, rows), 1):
+    x = json.loads(line)  # valid JSON, one object per line
+    assert x["id"] == row["person_id"], "line %d is %s, expected %s (key order)" % (n, x["id"], row["person_id"])
+    assert x["grade"] == row["grade"] == x["grading"]["grade"], "%s: grade %s, results %s" % (x["id"], x["grade"], row["grade"])
+    assert str(x["grading"]["rank"]) == row["rank"], "%s: rank" % x["id"]
+    assert str(x["total"]) == row["total"] and str(x["score"]) == row["score"], "%s: total or score" % x["id"]
+    assert str(x["bonus"]["total"]) == row["bonus_total"] and str(x["penalty"]["total"]) == row["penalty_total"], x["id"]
+    for ind in x["indicators"]:
+        assert str(ind["value"]) == row[ind["name"]], "%s: indicator %s" % (x["id"], ind["name"])
+    fired = [v["name"] for v in x["vetoes"] if v["fired"]]
+    assert ";".join(fired) == row["vetoes"], "%s: vetoes" % x["id"]
+    text = open("%s/one_%d.txt" % (sys.argv[3], n), encoding="utf-8").read().split("\n")
+    assert text[3] == "结论: " + x["summary"], "%s: the text's summary differs: %s" % (x["id"], text[3])
+PY
+fi
+ok
+
+# A failed run with --explain leaves neither file behind.
+for case in "$data_err" "$run_err"; do
+    begin
+    "$bin" run "$case/s.kp" --data "$case/data" -o "$tmp/f.csv" --explain "$tmp/f.jsonl" >/dev/null 2>&1
+    [ -e "$tmp/f.csv" ] && bad "$case --explain: a failed run left f.csv"
+    [ -e "$tmp/f.jsonl" ] && bad "$case --explain: a failed run left f.jsonl"
+    ls "$tmp"/f.*.tmp.* >/dev/null 2>&1 && bad "$case --explain: a failed run left a temporary file"
+    ok
+done
+
+# --explain into a directory that cannot be written: an error, and no results either.
+begin
+"$bin" run "$good/s.kp" --data "$good/data" -o "$tmp/r2.csv" --explain "$tmp/no/such/dir/x.jsonl" >/dev/null 2>"$tmp/stderr"
+st=$?
+[ "$st" = 1 ] || bad "--explain into a missing directory: exit status $st, expected 1"
+grep -q "cannot write '$tmp/no/such/dir/x.jsonl'" "$tmp/stderr" || bad "--explain into a missing directory: no 'cannot write' message"
+[ -e "$tmp/r2.csv" ] && bad "--explain into a missing directory: the results were written anyway"
+ok
+
+# Progress: on a terminal, standard error shows the rows read and the values
+# computed on one line; off a terminal (every other test) nothing.
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+    begin
+    script -qec "'$bin' run $ex/scheme.kp --data $ex/data -o '$tmp/tty.csv'" /dev/null >"$tmp/tty.out" 2>&1 </dev/null
+    grep -q "读取 persons.csv: 30 行" "$tmp/tty.out" || bad "no progress on a terminal: $(head -c 200 "$tmp/tty.out")"
+    grep -q "计算: 30 人" "$tmp/tty.out" || bad "no computing progress on a terminal"
+    cmp -s "$tmp/tty.csv" "$tmp/plain.csv" || bad "the results differ on a terminal"
+    script -qec "'$bin' explain $ex/scheme.kp --data $ex/data --id JH001 --lang en" /dev/null >"$tmp/tty.out" 2>&1 </dev/null
+    grep -q "reading cases.csv: 134 rows" "$tmp/tty.out" || bad "no English progress on a terminal: $(head -c 200 "$tmp/tty.out")"
+    ok
+fi
+
 # Large tables are scanned ahead on a second thread (files over 4 MiB). The
 # first bad cell must still be the one reported, at its own line.
 gen=${2:-}
@@ -132,6 +212,14 @@ if [ -n "$gen" ] && [ -x "$gen" ]; then
     scheme=examples/annual/scheme.kp
     "$bin" run $scheme --data "$big" -o "$tmp/big.csv" 2>"$tmp/stderr" || bad "run on $big failed: $(head -3 "$tmp/stderr")"
     [ "$(wc -l <"$tmp/big.csv")" = 9001 ] || bad "big run: expected 9001 lines of results"
+    # explaining one person of many: the same grade and rank as the results
+    row=$(grep '^P00004500,' "$tmp/big.csv")
+    "$bin" explain $scheme --data "$big" --id P00004500 --format json >"$tmp/big.json" 2>"$tmp/stderr" ||
+        bad "explain in a big run failed: $(head -3 "$tmp/stderr")"
+    grade=$(echo "$row" | awk -F, '{ print $(NF - 1) }')
+    rank=$(echo "$row" | awk -F, '{ print $NF }')
+    grep -q "\"rank\":$rank,.*\"grade\":\"$grade\"}}$" "$tmp/big.json" ||
+        bad "explain in a big run: not rank $rank and grade $grade"
     # a bad cell near the end and another in the middle: the middle one is reported
     n=$(wc -l <"$big/cases.csv")
     mid=$((n / 2))

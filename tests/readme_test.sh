@@ -1,7 +1,8 @@
 #!/bin/sh
 # Checks that the README's "first scheme" works as written: the scheme and the
-# data shown there give exactly the output shown there, its test block passes
-# and fails as shown, and the misspelling example gives the diagnostic shown.
+# data shown there give exactly the output shown there, the explanation shown
+# is the one `explain` prints, its test block passes and fails as shown, and
+# the misspelling example gives the diagnostic shown.
 set -eu
 bin=${1:?usage: readme_test.sh path/to/kaoping}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -23,9 +24,12 @@ block "misspelling a name" >"$tmp/expected.err"
 block "Add this test to the end of \`first.kp\`" >"$tmp/test.kp"
 block "build/kaoping test first.kp\` runs it" >"$tmp/expected.test"
 block "\`期望 P1.total == 90.9\` the output is" >"$tmp/expected.fail"
+block "build/kaoping explain first.kp --data data --id P004\`:" >"$tmp/expected.explain"
 fail=0
 (cd "$tmp" && "$bin" run first.kp --data data >actual.out)
 cmp -s "$tmp/expected.out" "$tmp/actual.out" || { echo "FAIL readme: run output differs"; diff "$tmp/expected.out" "$tmp/actual.out"; fail=1; }
+(cd "$tmp" && "$bin" explain first.kp --data data --id P004 >actual.explain)
+cmp -s "$tmp/expected.explain" "$tmp/actual.explain" || { echo "FAIL readme: explain output differs"; diff "$tmp/expected.explain" "$tmp/actual.explain"; fail=1; }
 # The test block, appended to the scheme: it passes, and fails when one value is wrong.
 cp "$tmp/first.kp" "$tmp/tested.kp"
 printf '\n' >>"$tmp/tested.kp"
@@ -39,5 +43,6 @@ cmp -s "$tmp/expected.fail" "$tmp/actual.fail" || { echo "FAIL readme: failing t
 sed -i 's/= work_score/= work_scor/' "$tmp/first.kp"
 (cd "$tmp" && "$bin" check first.kp 2>actual.err) && { echo "FAIL readme: misspelt scheme passed check"; fail=1; }
 cmp -s "$tmp/expected.err" "$tmp/actual.err" || { echo "FAIL readme: diagnostic differs"; diff "$tmp/expected.err" "$tmp/actual.err"; fail=1; }
-[ $fail = 0 ] && echo "readme: first scheme, output, test and diagnostic as documented"
+[ $fail = 0 ] && echo "readme: first scheme, output, explanation, test and diagnostic as documented"
+
 exit $fail
