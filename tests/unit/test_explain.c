@@ -130,7 +130,7 @@ static const char *const pool_scheme =
     "assess persons\n"
     "group 组 = persons by team\n"
     "indicator 分 = s\n"
-    "grades within 组 by total desc {\n"
+    "grades within 组 by total desc, pid asc {\n"
     "    override ov\n"
     "    优秀 quota 2 require good >= 1 and s > 50 and s < 100\n"
     "    称职 when total >= 60\n"
