@@ -5,6 +5,9 @@
 ** run allocated is registered and freed in one place.
 */
 #include "kaoping.h"
+#include "scheme.h"
+#include "share.h"
+#include "tablematch.h"
 #include "csvpipe.h"
 #include "date.h"
 #include "load.h"
@@ -21,15 +24,6 @@ struct KpEmbedded {
     size_t len;
 };
 extern const struct KpEmbedded kp_stdlib_files[];
-
-struct KpScheme {
-    Arena arena;
-    Model *m;
-    PtrVec sources; /* Source *, freed with the scheme */
-    PtrVec loaded;  /* canonical paths of the files loaded */
-    Eval ev;
-    bool ran;
-};
 
 static Source *find_stdlib(const char *name)
 {
@@ -113,7 +107,7 @@ static void load_program(KpScheme *s, Source *src, PtrVec *programs, Diags *d)
     }
 }
 
-KpScheme *kp_compile(const char *path, Diags *d)
+static KpScheme *compile(const char *path, Intern *strings, Diags *d)
 {
     const char *err = NULL;
     Source *src = source_load(path, &err);
@@ -130,7 +124,7 @@ KpScheme *kp_compile(const char *path, Diags *d)
         kp_free(s);
         return NULL;
     }
-    s->m = resolve_scheme(&s->arena, d, &programs);
+    s->m = resolve_scheme(&s->arena, d, &programs, strings);
     if (!s->m) {
         kp_free(s);
         return NULL;
@@ -138,6 +132,16 @@ KpScheme *kp_compile(const char *path, Diags *d)
     s->m->sources = s->sources;
     s->ev.m = s->m;
     return s;
+}
+
+KpScheme *kp_compile(const char *path, Diags *d)
+{
+    return compile(path, NULL, d);
+}
+
+KpScheme *kp_compile_beside(const char *path, KpScheme *base, Diags *d)
+{
+    return compile(path, base->m->strings, d);
 }
 
 static void free_tables(Model *m)
@@ -165,10 +169,10 @@ void kp_free(KpScheme *s)
     eval_free_all(&s->ev);
     if (s->m) {
         for (int i = 0; i < s->m->nvalues; i++)
-            numcol_free(&s->m->values[i]->num);
+            if (!s->m->values[i]->borrowed) numcol_free(&s->m->values[i]->num);
         for (int i = 0; i < s->m->relaggs.n; i++)
             numcol_free(&((RelAgg *)s->m->relaggs.items[i])->acc);
-        free_tables(s->m);
+        if (!s->borrowed_tables) free_tables(s->m);
         resolve_free(s->m);
     }
     for (int i = 0; i < s->sources.n; i++)
@@ -216,7 +220,7 @@ bool kp_set_param(KpScheme *s, const char *assignment, Diags *d)
     case PARAM_NUM:
     case PARAM_PERCENT: ok = dec_parse(val, len, true, &v.n) == DEC_OK; break;
     case PARAM_INT: ok = dec_parse(val, len, false, &v.n) == DEC_OK && dec_is_integer(v.n); break;
-    case PARAM_TEXT: v.t = intern_put(&m->strings, val, len); break;
+    case PARAM_TEXT: v.t = intern_put(m->strings, val, len); break;
     case PARAM_BOOL:
         ok = strcmp(val, "true") == 0 || strcmp(val, "false") == 0;
         v.b = strcmp(val, "true") == 0;
@@ -233,13 +237,9 @@ bool kp_set_param(KpScheme *s, const char *assignment, Diags *d)
     return true;
 }
 
-bool kp_run(KpScheme *s, const char *dir, Diags *d)
+/* Every value in dependency order, then the grades. */
+static void compute_all(KpScheme *s)
 {
-    jmp_buf on_error;
-    s->ev.d = d;
-    s->ev.on_error = &on_error;
-    if (setjmp(on_error)) return false;
-    if (!load_tables(&s->ev, dir)) return false;
     Model *m = s->m;
     for (int i = 0; i < m->nvalues; i++) {
         ValueDef *v = m->values[i];
@@ -250,6 +250,34 @@ bool kp_run(KpScheme *s, const char *dir, Diags *d)
         compute_value(&s->ev, m->order.items[i]);
     compute_value(&s->ev, m->v_grade);
     s->ran = true;
+}
+
+bool kp_run(KpScheme *s, const char *dir, Diags *d)
+{
+    jmp_buf on_error;
+    s->ev.d = d;
+    s->ev.on_error = &on_error;
+    if (setjmp(on_error)) return false;
+    if (!load_tables(&s->ev, dir)) return false;
+    compute_all(s);
+    return true;
+}
+
+bool kp_run_both(KpScheme *a, KpScheme *b, const char *dir, Diags *d)
+{
+    if (a->m->strings != b->m->strings || a->ran || b->ran) return false;
+    if (!tables_match(a->m, b->m, d)) return false;
+    jmp_buf on_error;
+    a->ev.d = b->ev.d = d;
+    a->ev.on_error = b->ev.on_error = &on_error;
+    /* From here b's tables point into a's storage, table by table as they load. */
+    b->borrowed_tables = true;
+    if (setjmp(on_error)) return false;
+    share_plan(a->m, b->m);
+    if (!load_tables_shared(&a->ev, &b->ev, dir)) return false;
+    compute_all(a);
+    share_borrow(b->m);
+    compute_all(b);
     return true;
 }
 

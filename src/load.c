@@ -2,7 +2,8 @@
 ** load.c — tables from CSV (see load.h). Stored tables keep the columns that
 ** some expression reads, plus their key index; an event table is streamed and
 ** only folded into the aggregates the scheme uses over it, so memory grows
-** with the number of persons and not of cases.
+** with the number of persons and not of cases. A second model (kaoping diff)
+** folds its own aggregates from the same parsed rows and shares the storage.
 */
 #include "load.h"
 #include "csvpipe.h"
@@ -16,6 +17,8 @@
 typedef struct Loader {
     Eval *ev;
     Table *t;
+    Eval *also;    /* a second model fed by the same rows, or NULL */
+    Table *also_t; /* its table of the same name (columns in t's order) */
     CsvPipe *csv;
     const char *path;
     int *field_col; /* CSV field -> column index, -1 unused */
@@ -80,12 +83,12 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         /* Keys of stored tables are indexed; an event table's keys are not kept,
         ** so memory does not grow with the number of cases. */
         if (c->used || (c->index == L->t->key_col && !L->t->streamed))
-            v->t = intern_put(&m->strings, f->ptr, f->len);
+            v->t = intern_put(m->strings, f->ptr, f->len);
         return true;
     case COL_ENUM:
         for (int i = 0; i < c->type.enum_vals->n; i++) {
             size_t len;
-            const char *ok = intern_str(&m->strings, c->enum_ids[i], &len);
+            const char *ok = intern_str(m->strings, c->enum_ids[i], &len);
             if (len == f->len && memcmp(ok, f->ptr, len) == 0) {
                 v->t = c->enum_ids[i];
                 return true;
@@ -133,14 +136,14 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         ** before needs no hash lookup. */
         if (c->last_id && f->len == c->last_len) {
             size_t n;
-            const char *prev = intern_str(&m->strings, c->last_id, &n);
+            const char *prev = intern_str(m->strings, c->last_id, &n);
             if (memcmp(prev, f->ptr, n) == 0) {
                 v->d = c->last_row;
                 v->t = c->last_id;
                 return true;
             }
         }
-        uint32_t id = intern_find(&m->strings, f->ptr, f->len);
+        uint32_t id = intern_find(m->strings, f->ptr, f->len);
         int32_t row = id && id < rt->row_by_text_cap ? rt->row_by_text[id] : -1;
         if (row < 0) {
             char msg[400];
@@ -280,19 +283,17 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
                  t->cols[t->key_col]->name);
         char first[16];
         snprintf(first, sizeof first, "%u", (unsigned)t->key_line[t->row_by_text[id]]);
-        cell_error(L, field, msg, intern_str(&L->ev->m->strings, id, NULL), first);
+        cell_error(L, field, msg, intern_str(L->ev->m->strings, id, NULL), first);
         return false;
     }
     t->row_by_text[id] = row;
     return true;
 }
 
-/* Folds a batch of parsed rows into the aggregates this table feeds: each
-** filter and argument is evaluated for the whole batch at once. */
-static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
+/* Folds a batch of parsed rows into the aggregates table t of ev's model
+** feeds: each filter and argument is evaluated for the whole batch at once. */
+static void fold_batch(Eval *ev, Table *t, Value *buf, const uint32_t *lines, int k)
 {
-    Eval *ev = L->ev;
-    Table *t = L->t;
     int32_t rows[EVAL_BATCH];
     uint8_t act[EVAL_BATCH];
     Value w[EVAL_BATCH], x[EVAL_BATCH];
@@ -348,6 +349,12 @@ static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
     ev->rowvals = NULL;
 }
 
+static void fold_both(Loader *L, Value *buf, const uint32_t *lines, int k)
+{
+    fold_batch(L->ev, L->t, buf, lines, k);
+    if (L->also && L->also_t->naggs) fold_batch(L->also, L->also_t, buf, lines, k);
+}
+
 static bool load_rows(Loader *L)
 {
     Eval *ev = L->ev;
@@ -396,7 +403,7 @@ static bool load_rows(Loader *L)
         }
         row++;
         if (++k == EVAL_BATCH) {
-            fold_batch(L, buf, lines, k);
+            fold_both(L, buf, lines, k);
             k = 0;
         }
     }
@@ -405,26 +412,15 @@ static bool load_rows(Loader *L)
                  utf8_hint(err.msg));
         return false;
     }
-    if (ok && k) fold_batch(L, buf, lines, k);
+    if (ok && k) fold_both(L, buf, lines, k);
     t->nrows = t->streamed ? 0 : row;
     return ok;
 }
 
-static bool load_table(Eval *ev, Table *t, const char *dir)
+/* Accumulators of the aggregates table t feeds, one slot per parent row. */
+static void attach_aggs(Eval *ev, Table *t)
 {
     Model *m = ev->m;
-    size_t plen = strlen(dir) + strlen(t->name) + 8;
-    t->path = arena_alloc(m->arena, plen);
-    snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
-    CsvError err;
-    Loader L = {ev, t, NULL, t->path, NULL, 0, ev->d->nerrors};
-    L.csv = csvpipe_open(t->path, &err);
-    if (!L.csv) {
-        diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
-        return false;
-    }
-    ev->open_csv = L.csv;
-    /* Accumulators of the aggregates this table feeds, one slot per parent row. */
     for (int i = 0; i < m->relaggs.n; i++) {
         RelAgg *ag = m->relaggs.items[i];
         if (ag->child != t) continue;
@@ -436,17 +432,73 @@ static bool load_table(Eval *ev, Table *t, const char *dir)
         aggs[t->naggs++] = ag;
         t->aggs = aggs;
     }
+}
+
+/* The second model's table reads the first one's storage (columns aligned). */
+static void share_storage(const Table *from, Table *to)
+{
+    to->nrows = from->nrows;
+    to->cap = from->cap;
+    to->key_text = from->key_text;
+    to->key_line = from->key_line;
+    to->row_by_text = from->row_by_text;
+    to->row_by_text_cap = from->row_by_text_cap;
+    to->path = from->path;
+    for (int i = 0; i < from->ncols; i++) {
+        const Column *f = from->cols[i];
+        Column *c = to->cols[i];
+        c->num = f->num;
+        c->text = f->text;
+        c->date = f->date;
+        c->boolean = f->boolean;
+        c->row = f->row;
+    }
+}
+
+static Table *table_named(Model *m, const char *name)
+{
+    for (int i = 0; i < m->ntables; i++)
+        if (strcmp(m->tables[i]->name, name) == 0) return m->tables[i];
+    return NULL;
+}
+
+static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
+{
+    Model *m = ev->m;
+    size_t plen = strlen(dir) + strlen(t->name) + 8;
+    t->path = arena_alloc(m->arena, plen);
+    snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
+    CsvError err;
+    Loader L = {ev,   t, also,          also ? table_named(also->m, t->name) : NULL, NULL, t->path,
+                NULL, 0, ev->d->nerrors};
+    L.csv = csvpipe_open(t->path, &err);
+    if (!L.csv) {
+        diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
+        return false;
+    }
+    ev->open_csv = L.csv;
+    attach_aggs(ev, t);
     ev->row_table = t;
     ev->row_path = t->path;
+    if (also) {
+        attach_aggs(also, L.also_t);
+        also->row_table = L.also_t;
+        also->row_path = t->path;
+    }
     bool ok = read_header(&L) && load_rows(&L);
     ev->row_table = NULL;
     ev->rowvals = NULL;
+    if (also) {
+        also->row_table = NULL;
+        also->rowvals = NULL;
+        if (ok) share_storage(t, L.also_t);
+    }
     csvpipe_close(L.csv);
     ev->open_csv = NULL;
     return ok;
 }
 
-bool load_tables(Eval *ev, const char *dir)
+bool load_tables_shared(Eval *ev, Eval *also, const char *dir)
 {
     Model *m = ev->m;
     bool ok = true;
@@ -456,8 +508,14 @@ bool load_tables(Eval *ev, const char *dir)
             if (t->load_order != order) continue;
             /* A table whose parent failed would only repeat the parent's errors. */
             if (!ok) continue;
-            if (!load_table(ev, t, dir)) ok = false;
+            if (!load_table(ev, also, t, dir)) ok = false;
         }
     ev->nrows = m->assessed->nrows;
+    if (also) also->nrows = also->m->assessed->nrows;
     return ok;
+}
+
+bool load_tables(Eval *ev, const char *dir)
+{
+    return load_tables_shared(ev, NULL, dir);
 }

@@ -74,8 +74,9 @@ typedef struct Bound {
 
 /* Builds the model of a scheme from its program and the programs of its
 ** imports (all in `programs`, the scheme's own first). Returns NULL when any
-** error was reported. */
-Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs);
+** error was reported. With `shared`, text is interned there (borrowed: it must
+** outlive the model) instead of in a table of the model's own. */
+Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs, Intern *shared);
 
 const char *type_name(Type t);
 /* Frees what a model holds outside its arena (symbol table, strings). */

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (diags.nerrors == 0) {
         PtrVec programs = {0};
         ptrvec_push(&arena, &programs, p);
-        Model *m = resolve_scheme(&arena, &diags, &programs);
+        Model *m = resolve_scheme(&arena, &diags, &programs, NULL);
         if (m) resolve_free(m);
     }
 
