@@ -242,15 +242,17 @@ static void quota_place(const Cause *c, int side, bool zh, Wbuf *b)
 {
     long long rank = (long long)c->rank[side], quota = (long long)c->quota[side],
               ahead = (long long)c->ahead[side];
+    const char *s = quota == 1 ? "" : "s";
     if (quota < 0)
         wbuf_printf(b, zh ? "第 %lld 名（无名额限制）" : "rank %lld (no quota)", rank);
+    else if (zh && ahead < 0)
+        wbuf_printf(b, "第 %lld 名，名额 %lld", rank, quota);
+    else if (zh)
+        wbuf_printf(b, "第 %lld 名，名额 %lld，前面已占 %lld", rank, quota, ahead);
     else if (ahead < 0)
-        wbuf_printf(b, zh ? "第 %lld 名，名额 %lld" : "rank %lld, %lld places", rank, quota);
+        wbuf_printf(b, "rank %lld, %lld place%s", rank, quota, s);
     else
-        wbuf_printf(b,
-                    zh ? "第 %lld 名，名额 %lld，前面已占 %lld"
-                       : "rank %lld, %lld places, %lld taken before",
-                    rank, quota, ahead);
+        wbuf_printf(b, "rank %lld, %lld place%s, %lld taken before", rank, quota, s, ahead);
 }
 
 void cause_write(const KpDiff *df, const Cause *c, bool zh, Wbuf *b)

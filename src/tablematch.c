@@ -121,8 +121,8 @@ static bool match_table(Pair *p, Table *ta, Table *tb)
                 "table %s has the key '%s' here but '%s' in %s; both schemes read the same data, "
                 "so their tables must match",
                 tb->name, kb->name, ka->name, scheme_path(p->a));
-        diag_at(p->d, DIAG_NOTE, ta->src, key_span(ta), "the key of %s in %s", ta->name,
-                scheme_path(p->a));
+        diag_at(p->d, DIAG_NOTE, ta->src, key_span(ta), "'%s' is the key of %s here", ka->name,
+                ta->name);
         return false;
     }
     for (int i = 0; i < ta->ncols; i++) {
