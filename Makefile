@@ -17,7 +17,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
 STDLIB   := $(wildcard stdlib/*.kp)
 
-.PHONY: all deps demo test unit golden test-san bench gen clean format format-check fuzz fuzz-run
+.PHONY: all deps demo test unit golden browser test-san bench gen clean format format-check fuzz fuzz-run
 all: $(B)/kaoping
 
 deps:
@@ -73,14 +73,21 @@ unit: $(TEST_BIN)
 golden: $(B)/kaoping $(B)/kpgen
 	tests/run_golden.sh $(B)/kaoping
 	tests/cli_test.sh $(B)/kaoping $(B)/kpgen
+	tests/diff_test.sh $(B)/kaoping $(B)/kpgen
 	tests/readme_test.sh $(B)/kaoping
+
+# The HTML report of `kaoping diff` in headless Chromium, when it is installed
+# (.ci/run installs it); leaves a screenshot in build/diff-report.png.
+browser: build/kaoping
+	tests/browser/report_test.sh build/kaoping build/diff-report.png
 
 test-san:
 	@$(MAKE) --no-print-directory SAN=1 unit golden
 
-# The whole suite: unit and golden tests, then again under ASan+UBSan.
+# The whole suite: unit, golden and browser tests, then unit and golden tests
+# again under ASan+UBSan.
 test: deps
-	@$(MAKE) --no-print-directory unit golden
+	@$(MAKE) --no-print-directory unit golden browser
 	@$(MAKE) --no-print-directory test-san
 	@echo "all tests passed"
 
