@@ -1,7 +1,8 @@
 #!/bin/sh
 # Checks that the README's "first scheme" works as written: the scheme and the
 # data shown there give exactly the output shown there, and the misspelling
-# example gives the diagnostic shown.
+# example gives the diagnostic shown; and that the `kaoping diff` summary shown
+# is what the command prints.
 set -eu
 bin=${1:?usage: readme_test.sh path/to/kaoping}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -26,5 +27,10 @@ cmp -s "$tmp/expected.out" "$tmp/actual.out" || { echo "FAIL readme: run output 
 sed -i 's/= work_score/= work_scor/' "$tmp/first.kp"
 (cd "$tmp" && "$bin" check first.kp 2>actual.err) && { echo "FAIL readme: misspelt scheme passed check"; fail=1; }
 cmp -s "$tmp/expected.err" "$tmp/actual.err" || { echo "FAIL readme: diagnostic differs"; diff "$tmp/expected.err" "$tmp/actual.err"; fail=1; }
-[ $fail = 0 ] && echo "readme: first scheme, output and diagnostic as documented"
+# The `kaoping diff` summary shown, as the example gives it today.
+block "build/kaoping diff examples/annual/scheme.kp --set 优秀比例=30% --data examples/annual/data\`:" >"$tmp/expected.diff"
+"$bin" diff examples/annual/scheme.kp --set 优秀比例=30% --data examples/annual/data >"$tmp/actual.diff"
+[ -s "$tmp/expected.diff" ] || { echo "FAIL readme: no diff example found"; fail=1; }
+cmp -s "$tmp/expected.diff" "$tmp/actual.diff" || { echo "FAIL readme: diff summary differs"; diff "$tmp/expected.diff" "$tmp/actual.diff"; fail=1; }
+[ $fail = 0 ] && echo "readme: first scheme, output and diagnostic, diff summary as documented"
 exit $fail
