@@ -67,7 +67,8 @@ void diff_write_csv(KpDiff *df, Wbuf *b)
         wbuf_dec(b, diff_delta(df, row), false);
         for (int side = 0; side < 2; side++) {
             wbuf_char(b, ',');
-            wbuf_csv(b, df->grades[df->grade[side][row]].name);
+            const DiffName *g = &df->grades[df->grade[side][row]];
+            if (g->text_id) wbuf_csv(b, g->name); /* empty: the scheme has no grades */
         }
         wbuf_str(b, df->grade[0][row] != df->grade[1][row] ? ",true" : ",false");
         put_rank(b, diff_rank(df, 0, row));

@@ -2,7 +2,8 @@
 ** diff_json.c — kaoping diff as JSON: the two schemes, the counts, the
 ** grades and the transition matrix, grades per unit, the items compared,
 ** and one entry per person (sorted by key) with the results before and
-** after, the change of every item and, when the grade changes, the causes.
+** after, the change of every item that moved and, when the grade changes,
+** the causes.
 */
 #include "diff.h"
 #include "xalloc.h"
@@ -110,7 +111,11 @@ static void result(const KpDiff *df, int side, int32_t row, Wbuf *b)
     wbuf_str(b, "{\"total\": ");
     wbuf_dec(b, diff_total(df, side, row), false);
     wbuf_str(b, ", \"grade\": ");
-    wbuf_json(b, df->grades[df->grade[side][row]].name);
+    const DiffName *g = &df->grades[df->grade[side][row]];
+    if (g->text_id)
+        wbuf_json(b, g->name);
+    else
+        wbuf_str(b, "null"); /* the scheme has no grades */
     int64_t rank = diff_rank(df, side, row);
     if (rank > 0)
         wbuf_printf(b, ", \"rank\": %lld", (long long)rank);
@@ -194,12 +199,17 @@ static void person(KpDiff *df, int32_t row, Cause *causes, Wbuf *tmp, Wbuf *b)
     wbuf_dec(b, diff_delta(df, row), false);
     bool changed = df->grade[0][row] != df->grade[1][row];
     wbuf_printf(b, ", \"grade_changed\": %s, \"items\": {", changed ? "true" : "false");
+    /* only the items that moved: at a million persons the zeros would be most of the file */
+    bool first = true;
     for (int k = 0; k < df->nitems; k++) {
         const DiffItem *it = &df->items[k];
-        if (k) wbuf_str(b, ", ");
+        Dec d = diff_item_value(df, it, 1, row) - diff_item_value(df, it, 0, row);
+        if (!d) continue;
+        if (!first) wbuf_str(b, ", ");
+        first = false;
         wbuf_json(b, it->column);
         wbuf_str(b, ": ");
-        wbuf_dec(b, diff_item_value(df, it, 1, row) - diff_item_value(df, it, 0, row), false);
+        wbuf_dec(b, d, false);
     }
     wbuf_str(b, "}, \"causes\": [");
     int n = changed ? diff_causes(df, row, causes) : 0;

@@ -92,6 +92,10 @@ static void matrix(KpDiff *df, Arena *a, Wbuf *b)
 {
     int ng = df->ngrades;
     wbuf_str(b, "\nGrade transitions (rows: old grade, columns: new grade)\n");
+    if (!ng) {
+        wbuf_str(b, "  none: no one is assessed\n");
+        return;
+    }
     Tab t = {a, NULL, ng + 1, 0, 0};
     cell(&t, "");
     for (int j = 0; j < ng; j++)
