@@ -126,6 +126,11 @@ const DiffUnit *diff_unit_of(const KpDiff *df, int32_t row);
 /* Label of a unit: its group's key values, or "(all)" / "全体" for everyone. */
 const char *diff_unit_label(const DiffUnit *u, bool zh);
 
+/* diff_group.c: units (the groups of the grading; everyone without one) and
+** the places of each quota grade taken before each person. */
+void diff_collect_units(KpDiff *df);
+void diff_count_ahead(KpDiff *df, int side);
+
 /* diff_cause.c: the causes of one person's change, decisive ones first
 ** (vetoes, eligibility, grade conditions, quota position), then items by
 ** the size of their change. out has room for diff_max_causes(df). */

@@ -15,7 +15,8 @@
 
 typedef struct Share {
     Model *a, *b;
-    int8_t *memo; /* per value of b: 0 not yet, 1 comparing, 2 alike, 3 not */
+    ValueDef **candidate; /* per value of b: the value of a with its kind and name, or NULL */
+    int8_t *memo;         /* per value of b: 0 not yet, 1 comparing, 2 alike, 3 not */
 } Share;
 
 static bool value_alike(Share *S, ValueDef *va, ValueDef *vb);
@@ -168,7 +169,6 @@ static bool computed_alike(Share *S, ValueDef *va, ValueDef *vb)
 {
     Model *a = S->a, *b = S->b;
     switch (va->kind) {
-    case VAL_COLUMN: return same_column(va->col, vb->col);
     case VAL_LET: return expr_alike(S, va->formula, vb->formula);
     case VAL_BONUS:
     case VAL_PENALTY:
@@ -188,26 +188,28 @@ static bool computed_alike(Share *S, ValueDef *va, ValueDef *vb)
         return value_alike(S, a->v_score, b->v_score) &&
                value_alike(S, a->v_bonus_total, b->v_bonus_total) &&
                value_alike(S, a->v_penalty_total, b->v_penalty_total);
+    case VAL_COLUMN: /* not made by the resolver */
     case VAL_GRADE:
     case VAL_RANK: return false; /* what the comparison is about */
     }
     return false;
 }
 
+/* Only a value's candidate can be its twin; the answer is remembered. */
 static bool value_alike(Share *S, ValueDef *va, ValueDef *vb)
 {
+    if (!va || va != S->candidate[vb->id]) return false;
     int8_t *st = &S->memo[vb->id];
-    if (*st == 2) return vb->twin == va;
+    if (*st == 2) return true;
     if (*st != 0) return false;
     *st = 1;
-    bool ok = va->kind == vb->kind && va->type.base == vb->type.base &&
-              same_str(va->name, vb->name) && computed_alike(S, va, vb);
+    bool ok = va->type.base == vb->type.base && computed_alike(S, va, vb);
     *st = ok ? 2 : 3;
     if (ok) vb->twin = va;
     return ok;
 }
 
-/* The value of a named kind and name in a, the only candidate twin. */
+/* The value of a of the same kind and name: the only one that can be a twin. */
 static ValueDef *candidate(const Model *a, const ValueDef *vb)
 {
     for (int i = 0; i < a->nvalues; i++) {
@@ -243,9 +245,12 @@ static void keep_for_diff(Model *m)
 
 void share_plan(Model *a, Model *b)
 {
-    Share S = {a, b, ARENA_ARR(b->arena, int8_t, b->nvalues ? b->nvalues : 1)};
+    int n = b->nvalues ? b->nvalues : 1;
+    Share S = {a, b, ARENA_ARR(b->arena, ValueDef *, n), ARENA_ARR(b->arena, int8_t, n)};
+    for (int i = 0; i < b->nvalues; i++)
+        S.candidate[i] = candidate(a, b->values[i]);
     for (int i = 0; i < b->nvalues; i++) {
-        ValueDef *vb = b->values[i], *va = candidate(a, vb);
+        ValueDef *vb = b->values[i], *va = S.candidate[i];
         if (va && value_alike(&S, va, vb)) va->kept = true;
     }
     keep_for_diff(a);
