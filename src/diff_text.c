@@ -141,7 +141,7 @@ static void units(KpDiff *df, Arena *a, Wbuf *b)
 static void moves(KpDiff *df, Arena *a, Wbuf *b)
 {
     wbuf_str(b, "\nLargest movements of the total\n");
-    if (!df->nmoves) {
+    if (!df->ntotal_changes) {
         wbuf_str(b, "  none: every total is the same\n");
         return;
     }
