@@ -19,7 +19,7 @@ STDLIB   := $(wildcard stdlib/*.kp)
 # Rule files whose test blocks `make test` runs (kaoping test).
 SCHEMES  := $(wildcard rules/*.kp) $(wildcard examples/*/scheme.kp) $(STDLIB)
 
-.PHONY: all deps demo test unit golden rule-tests test-san bench gen clean format format-check fuzz fuzz-run
+.PHONY: all deps demo test unit golden rule-tests browser test-san bench gen clean format format-check fuzz fuzz-run
 all: $(B)/kaoping
 
 deps:
@@ -76,6 +76,7 @@ golden: $(B)/kaoping $(B)/kpgen
 	tests/run_golden.sh $(B)/kaoping
 	tests/cli_test.sh $(B)/kaoping $(B)/kpgen
 	tests/doc_test.sh $(B)/kaoping
+	tests/diff_test.sh $(B)/kaoping $(B)/kpgen
 	tests/readme_test.sh $(B)/kaoping
 	tests/fmt_test.sh $(B)/kaoping
 	$(B)/kaoping test $(SCHEMES)
@@ -84,13 +85,19 @@ golden: $(B)/kaoping $(B)/kpgen
 rule-tests: $(B)/kaoping
 	$(B)/kaoping test $(SCHEMES)
 
+# The HTML report of `kaoping diff` in headless Chromium, when it is installed
+# (.ci/run installs it); leaves a screenshot in build/diff-report.png.
+browser: build/kaoping
+	tests/browser/report_test.sh build/kaoping build/diff-report.png
+
 test-san:
 	@$(MAKE) --no-print-directory SAN=1 unit golden
 
-# The whole suite: unit and golden tests and the tests in the shipped rule
-# files, then again under ASan+UBSan.
+# The whole suite: unit and golden tests (with the tests in the shipped rule
+# files) and the browser test, then unit and golden tests again under
+# ASan+UBSan.
 test: deps
-	@$(MAKE) --no-print-directory unit golden
+	@$(MAKE) --no-print-directory unit golden browser
 	@$(MAKE) --no-print-directory test-san
 	@echo "all tests passed"
 

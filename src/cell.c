@@ -39,7 +39,7 @@ static bool parse_enum(Model *m, const Column *c, const char *s, size_t len, Val
 {
     for (int i = 0; i < c->type.enum_vals->n; i++) {
         size_t n;
-        const char *ok = intern_str(&m->strings, c->enum_ids[i], &n);
+        const char *ok = intern_str(m->strings, c->enum_ids[i], &n);
         if (n == len && memcmp(ok, s, n) == 0) {
             v->t = c->enum_ids[i];
             return true;
@@ -62,7 +62,7 @@ bool cell_parse(Model *m, const Column *c, const char *s, size_t len, bool keep_
     DecStatus st;
     switch (c->kind) {
     case COL_TEXT:
-        if (keep_text) v->t = intern_put(&m->strings, s, len);
+        if (keep_text) v->t = intern_put(m->strings, s, len);
         return true;
     case COL_ENUM: return parse_enum(m, c, s, len, v, err, cap);
     case COL_INT:

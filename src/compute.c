@@ -387,7 +387,8 @@ static void release_inputs(Eval *ev, ValueDef *v)
     if (ev->keep_values) return;
     for (int i = 0; i < v->deps.n; i++) {
         ValueDef *d = v->deps.items[i];
-        if (--d->readers > 0 || d->kind != VAL_LET || d->shown || d == v) continue;
+        if (--d->readers > 0 || d->kind != VAL_LET || d->shown || d->kept || d->borrowed || d == v)
+            continue;
         numcol_free(&d->num);
         ev_free(ev, d->text);
         ev_free(ev, d->date);

@@ -125,7 +125,7 @@ static const char *param_value(DocCtx *c, const Param *p)
     case PARAM_PERCENT: return doc_number(c, p->value.n, true);
     case PARAM_TEXT:
         return arena_printf(c->a, "%s%s%s", tr(c->lang, W_QUOTE_OPEN),
-                            intern_str(&c->m->strings, p->value.t, NULL),
+                            intern_str(c->m->strings, p->value.t, NULL),
                             tr(c->lang, W_QUOTE_CLOSE));
     case PARAM_BOOL: return tr(c->lang, p->value.b ? V_TRUE : V_FALSE);
     case PARAM_DATE: date_format(p->value.d, date); return arena_strdup(c->a, date);

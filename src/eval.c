@@ -17,8 +17,7 @@ const char *eval_where(Eval *ev, int32_t row, char *buf, size_t cap)
         snprintf(buf, cap, " (%s:%u)", ev->row_path, ev->row_line);
     } else if (row >= 0 && ev->m->assessed && ev->m->assessed->key_text) {
         Table *t = ev->m->assessed;
-        snprintf(buf, cap, " (%s %s)", t->name,
-                 intern_str(&ev->m->strings, t->key_text[row], NULL));
+        snprintf(buf, cap, " (%s %s)", t->name, intern_str(ev->m->strings, t->key_text[row], NULL));
     } else {
         buf[0] = 0;
     }
@@ -111,7 +110,7 @@ static Dec arith(Eval *ev, const Expr *e, int32_t row, Op op, Dec a, Dec b)
 int value_cmp_text(const Model *m, uint32_t a, uint32_t b)
 {
     size_t la, lb;
-    const char *sa = intern_str(&m->strings, a, &la), *sb = intern_str(&m->strings, b, &lb);
+    const char *sa = intern_str(m->strings, a, &la), *sb = intern_str(m->strings, b, &lb);
     int c = memcmp(sa, sb, la < lb ? la : lb);
     return c ? c : (la > lb) - (la < lb);
 }

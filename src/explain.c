@@ -427,7 +427,7 @@ Explanation *explain_row(ExplainRun *r, Arena *a, int32_t row)
     Table *t = m->assessed;
     out->table = t->name;
     out->key_col = t->cols[t->key_col]->name;
-    out->id = intern_str(&m->strings, t->key_text[row], NULL);
+    out->id = intern_str(m->strings, t->key_text[row], NULL);
     out->scheme = m->scheme_name ? m->scheme_name : "";
     out->version = m->version ? m->version : "";
     out->data_path = t->path;

@@ -116,7 +116,7 @@ static void kval(J *j, const char *k, XVal v)
         return;
     }
     switch (v.type) {
-    case T_TEXT: kstr(j, k, intern_str(&j->m->strings, v.v.t, NULL)); return;
+    case T_TEXT: kstr(j, k, intern_str(j->m->strings, v.v.t, NULL)); return;
     case T_BOOL: kbool(j, k, v.v.b); return;
     case T_DATE:
         date_format(v.v.d, buf);

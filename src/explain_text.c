@@ -22,7 +22,7 @@ void explain_put_value(Buf *b, const Model *m, XVal v, XLang lang)
         return;
     }
     switch (v.type) {
-    case T_TEXT: buf_puts(b, intern_str(&m->strings, v.v.t, NULL)); return;
+    case T_TEXT: buf_puts(b, intern_str(m->strings, v.v.t, NULL)); return;
     case T_BOOL: buf_puts(b, v.v.b ? p->yes : p->no); return;
     case T_DATE:
         date_format(v.v.d, buf);

@@ -119,7 +119,7 @@ static int override_grade(Eval *ev, int32_t row)
         if (!r->name) rule = r;
     }
     eval_fail(ev, rule->when, row, "override \"%s\" in column '%s' is not a grade",
-              intern_str(&m->strings, t, NULL), m->override_col->name);
+              intern_str(m->strings, t, NULL), m->override_col->name);
 }
 
 /* Quota per group; it must be a whole number and the same for all members. */
@@ -158,7 +158,7 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
             eval_fail(ev, rule->quota, row,
                       "the quota of '%s' differs within one group: %lld here, %lld for %s",
                       rule->name, (long long)k, (long long)q[g],
-                      intern_str(&ev->m->strings, ev->m->assessed->key_text[first[g]], NULL));
+                      intern_str(ev->m->strings, ev->m->assessed->key_text[first[g]], NULL));
         }
     }
     ev_free(ev, first);
@@ -252,7 +252,7 @@ void grade_compute(Eval *ev)
     const int32_t *gid = G ? G->gid : NULL;
     int32_t ngroups = G ? G->ngroups : 1;
     Decision *dec = ev_alloc(ev, (size_t)(nn) * sizeof(Decision));
-    uint32_t ungraded = intern_put(&m->strings, "不定等次", strlen("不定等次"));
+    uint32_t ungraded = intern_put(m->strings, "不定等次", strlen("不定等次"));
     apply_vetoes(ev, dec);
     for (int32_t row = 0; row < n; row++) {
         if (dec[row].forced >= 0)
@@ -264,8 +264,13 @@ void grade_compute(Eval *ev)
     eligibility(ev);
     int64_t **remaining = ev_alloc(ev, (size_t)((size_t)m->ngrades) * sizeof(int64_t *));
     for (int gi = 0; gi < m->ngrades; gi++)
-        if (m->grades[gi].rule->quota)
+        if (m->grades[gi].rule->quota) {
             remaining[gi] = group_quotas(ev, m->grades[gi].rule, gid, ngroups);
+            /* kept for explanations: remaining[] is used up by the allocation */
+            size_t bytes = sizeof(int64_t) * (size_t)(ngroups ? ngroups : 1);
+            m->grades[gi].quota = ev_alloc(ev, bytes);
+            memcpy(m->grades[gi].quota, remaining[gi], bytes);
+        }
     for (int32_t row = 0; m->override_col && row < n; row++) {
         if (vg->text[row] != INTERN_NONE) continue;
         int gi = override_grade(ev, row);

@@ -5,6 +5,8 @@
 ** run allocated is registered and freed in one place.
 */
 #include "scheme.h"
+#include "share.h"
+#include "tablematch.h"
 #include "csvpipe.h"
 #include "date.h"
 #include "extends.h"
@@ -163,7 +165,9 @@ static bool declares_param(const PtrVec *programs, const char *name)
     return false;
 }
 
-KpScheme *scheme_compile(const char *path, int test, Diags *d)
+/* Compiles a scheme, for a test of its file when test >= 0, interning its
+** text in `strings` when given (a scheme compiled beside another). */
+static KpScheme *compile(const char *path, int test, Intern *strings, Diags *d)
 {
     const char *err = NULL;
     Source *src = source_load(path, &err);
@@ -190,7 +194,7 @@ KpScheme *scheme_compile(const char *path, int test, Diags *d)
             ptrvec_push(&s->arena, override ? &overrides : &main_prog->decls, dl);
         }
     }
-    s->m = resolve_scheme_with(&s->arena, d, &programs, test >= 0);
+    s->m = resolve_scheme_with(&s->arena, d, &programs, test >= 0, strings);
     for (int i = 0; s->m && i < overrides.n; i++)
         resolve_param_override(s->m, d, overrides.items[i]);
     if (!s->m || d->nerrors) {
@@ -204,7 +208,17 @@ KpScheme *scheme_compile(const char *path, int test, Diags *d)
 
 KpScheme *kp_compile(const char *path, Diags *d)
 {
-    return scheme_compile(path, -1, d);
+    return compile(path, -1, NULL, d);
+}
+
+KpScheme *scheme_compile(const char *path, int test, Diags *d)
+{
+    return compile(path, test, NULL, d);
+}
+
+KpScheme *kp_compile_beside(const char *path, KpScheme *base, Diags *d)
+{
+    return compile(path, -1, base->m->strings, d);
 }
 
 static void free_tables(Model *m)
@@ -233,10 +247,10 @@ void kp_free(KpScheme *s)
     if (s->xr_ready) explain_release(&s->xr);
     if (s->m) {
         for (int i = 0; i < s->m->nvalues; i++)
-            numcol_free(&s->m->values[i]->num);
+            if (!s->m->values[i]->borrowed) numcol_free(&s->m->values[i]->num);
         for (int i = 0; i < s->m->relaggs.n; i++)
             numcol_free(&((RelAgg *)s->m->relaggs.items[i])->acc);
-        free_tables(s->m);
+        if (!s->borrowed_tables) free_tables(s->m);
         resolve_free(s->m);
     }
     for (int i = 0; i < s->sources.n; i++)
@@ -284,7 +298,7 @@ bool kp_set_param(KpScheme *s, const char *assignment, Diags *d)
     case PARAM_NUM:
     case PARAM_PERCENT: ok = dec_parse(val, len, true, &v.n) == DEC_OK; break;
     case PARAM_INT: ok = dec_parse(val, len, false, &v.n) == DEC_OK && dec_is_integer(v.n); break;
-    case PARAM_TEXT: v.t = intern_put(&m->strings, val, len); break;
+    case PARAM_TEXT: v.t = intern_put(m->strings, val, len); break;
     case PARAM_BOOL:
         ok = strcmp(val, "true") == 0 || strcmp(val, "false") == 0;
         v.b = strcmp(val, "true") == 0;
@@ -333,12 +347,9 @@ bool kp_load(KpScheme *s, const char *dir, Diags *d)
     return true;
 }
 
-bool scheme_compute(KpScheme *s, Diags *d)
+/* Every value in dependency order, then the grades. */
+static void compute_all(KpScheme *s)
 {
-    jmp_buf on_error;
-    s->ev.d = d;
-    s->ev.on_error = &on_error;
-    if (setjmp(on_error)) return false;
     Model *m = s->m;
     for (int i = 0; i < m->nvalues; i++) {
         ValueDef *v = m->values[i];
@@ -353,6 +364,33 @@ bool scheme_compute(KpScheme *s, Diags *d)
     }
     compute_value(&s->ev, m->v_grade);
     s->ran = true;
+}
+
+bool scheme_compute(KpScheme *s, Diags *d)
+{
+    jmp_buf on_error;
+    s->ev.d = d;
+    s->ev.on_error = &on_error;
+    if (setjmp(on_error)) return false;
+    compute_all(s);
+    return true;
+}
+
+bool kp_run_both(KpScheme *a, KpScheme *b, const char *dir, Diags *d)
+{
+    if (a->m->strings != b->m->strings || a->ran || b->ran) return false;
+    if (!tables_match(a->m, b->m, d)) return false;
+    jmp_buf on_error;
+    a->ev.d = b->ev.d = d;
+    a->ev.on_error = b->ev.on_error = &on_error;
+    /* From here b's tables point into a's storage, table by table as they load. */
+    b->borrowed_tables = true;
+    if (setjmp(on_error)) return false;
+    share_plan(a->m, b->m);
+    if (!load_tables_shared(&a->ev, &b->ev, dir)) return false;
+    compute_all(a);
+    share_borrow(b->m);
+    compute_all(b);
     return true;
 }
 
@@ -416,7 +454,7 @@ void kp_keep_values(KpScheme *s)
 static int32_t person_row(const Model *m, const char *id)
 {
     const Table *t = m->assessed;
-    uint32_t k = intern_find(&m->strings, id, strlen(id));
+    uint32_t k = intern_find(m->strings, id, strlen(id));
     return k && k < t->row_by_text_cap ? t->row_by_text[k] : -1;
 }
 
@@ -428,7 +466,7 @@ bool kp_has_person(KpScheme *s, const char *id, Diags *d)
     size_t n = (size_t)(s->data_loaded ? t->nrows : 0);
     const char **keys = xmalloc(sizeof(char *) * (n ? n : 1));
     for (size_t i = 0; i < n; i++)
-        keys[i] = intern_str(&m->strings, t->key_text[i], NULL);
+        keys[i] = intern_str(m->strings, t->key_text[i], NULL);
     const char *best = suggest_closest(id, keys, n);
     const char *key = t->cols[t->key_col]->name;
     if (best)

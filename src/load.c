@@ -2,7 +2,8 @@
 ** load.c — tables from CSV (see load.h). Stored tables keep the columns that
 ** some expression reads, plus their key index; an event table is streamed and
 ** only folded into the aggregates the scheme uses over it, so memory grows
-** with the number of persons and not of cases.
+** with the number of persons and not of cases. A second model (kaoping diff)
+** folds its own aggregates from the same parsed rows and shares the storage.
 */
 #include "load.h"
 #include "cell.h"
@@ -17,6 +18,8 @@
 typedef struct Loader {
     Eval *ev;
     Table *t;
+    Eval *also;    /* a second model fed by the same rows, or NULL */
+    Table *also_t; /* its table of the same name (columns in t's order) */
     CsvPipe *csv;
     const char *path;
     const InlineRows *in; /* rows written in a rule file, or NULL */
@@ -73,14 +76,14 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
     ** before needs no hash lookup. */
     if (c->last_id && len == c->last_len) {
         size_t n;
-        const char *prev = intern_str(&m->strings, c->last_id, &n);
+        const char *prev = intern_str(m->strings, c->last_id, &n);
         if (memcmp(prev, s, n) == 0) {
             v->d = c->last_row;
             v->t = c->last_id;
             return true;
         }
     }
-    uint32_t id = intern_find(&m->strings, s, len);
+    uint32_t id = intern_find(m->strings, s, len);
     int32_t row = id && id < rt->row_by_text_cap ? rt->row_by_text[id] : -1;
     if (row < 0) {
         cell_error(L, fi, "column '%s': no row of %s has %s \"%.300s\"%s", c->name, rt->name,
@@ -124,7 +127,7 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
     if (cell_parse(L->ev->m, c, s, len, keep, v, err, sizeof err)) {
         /* An int key is indexed by its text, as references name it. */
         if (c->index == L->t->key_col && !L->t->streamed && c->kind != COL_TEXT)
-            v->t = intern_put(&L->ev->m->strings, s, len);
+            v->t = intern_put(L->ev->m->strings, s, len);
         return true;
     }
     cell_error(L, fi, "column '%s': %s%s", c->name, err, note);
@@ -246,7 +249,7 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
     }
     if (t->row_by_text[id] >= 0) {
         cell_error(L, field, "duplicate key '%.300s' in column '%s' (first on line %u)",
-                   intern_str(&L->ev->m->strings, id, NULL), t->cols[t->key_col]->name,
+                   intern_str(L->ev->m->strings, id, NULL), t->cols[t->key_col]->name,
                    (unsigned)t->key_line[t->row_by_text[id]]);
         return false;
     }
@@ -254,12 +257,10 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
     return true;
 }
 
-/* Folds a batch of parsed rows into the aggregates this table feeds: each
-** filter and argument is evaluated for the whole batch at once. */
-static void fold_batch(Loader *L, Value *buf, const uint32_t *lines, int k)
+/* Folds a batch of parsed rows into the aggregates table t of ev's model
+** feeds: each filter and argument is evaluated for the whole batch at once. */
+static void fold_batch(Eval *ev, Table *t, Value *buf, const uint32_t *lines, int k)
 {
-    Eval *ev = L->ev;
-    Table *t = L->t;
     int32_t rows[EVAL_BATCH];
     uint8_t act[EVAL_BATCH], w[EVAL_BATCH];
     Dec x[EVAL_BATCH];
@@ -322,6 +323,12 @@ static const char *csv_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+static void fold_both(Loader *L, Value *buf, const uint32_t *lines, int k)
+{
+    fold_batch(L->ev, L->t, buf, lines, k);
+    if (L->also && L->also_t->naggs) fold_batch(L->also, L->also_t, buf, lines, k);
+}
+
 static bool load_rows(Loader *L)
 {
     Eval *ev = L->ev;
@@ -373,7 +380,7 @@ static bool load_rows(Loader *L)
         if (ev->progress && (row & (EVAL_PROGRESS_ROWS - 1)) == 0)
             ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, csv_name(L->path), (uint64_t)row, 0);
         if (++k == EVAL_BATCH) {
-            fold_batch(L, buf, lines, k);
+            fold_both(L, buf, lines, k);
             k = 0;
         }
     }
@@ -382,38 +389,17 @@ static bool load_rows(Loader *L)
                  utf8_hint(err.msg));
         return false;
     }
-    if (ok && k) fold_batch(L, buf, lines, k);
+    if (ok && k) fold_both(L, buf, lines, k);
     if (ev->progress)
         ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, csv_name(L->path), (uint64_t)row, 0);
     t->nrows = t->streamed ? 0 : row;
     return ok;
 }
 
-static bool load_table(Eval *ev, Table *t, const char *dir)
+/* Accumulators of the aggregates table t feeds, one slot per parent row. */
+static void attach_aggs(Eval *ev, Table *t)
 {
     Model *m = ev->m;
-    const InlineRows *in = t->inline_rows;
-    if (in) {
-        t->path = arena_strdup(m->arena, in->src->path);
-    } else {
-        size_t plen = strlen(dir) + strlen(t->name) + 8;
-        t->path = arena_alloc(m->arena, plen);
-        snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
-    }
-    CsvError err;
-    Loader L = {ev, t, NULL, t->path, in, -1, NULL, 0, ev->d->nerrors};
-    if (in) {
-        CsvReader *r = csv_open_mem(in->csv, in->len, &err);
-        L.csv = r ? csvpipe_new(r, false, &err) : NULL;
-    } else {
-        L.csv = csvpipe_open(t->path, &err);
-    }
-    if (!L.csv) {
-        diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
-        return false;
-    }
-    ev->open_csv = L.csv;
-    /* Accumulators of the aggregates this table feeds, one slot per parent row. */
     for (int i = 0; i < m->relaggs.n; i++) {
         RelAgg *ag = m->relaggs.items[i];
         if (ag->child != t) continue;
@@ -425,17 +411,84 @@ static bool load_table(Eval *ev, Table *t, const char *dir)
         aggs[t->naggs++] = ag;
         t->aggs = aggs;
     }
+}
+
+/* The second model's table reads the first one's storage (columns aligned). */
+static void share_storage(const Table *from, Table *to)
+{
+    to->nrows = from->nrows;
+    to->cap = from->cap;
+    to->key_text = from->key_text;
+    to->key_line = from->key_line;
+    to->row_by_text = from->row_by_text;
+    to->row_by_text_cap = from->row_by_text_cap;
+    to->path = from->path;
+    for (int i = 0; i < from->ncols; i++) {
+        const Column *f = from->cols[i];
+        Column *c = to->cols[i];
+        c->num = f->num;
+        c->text = f->text;
+        c->date = f->date;
+        c->boolean = f->boolean;
+        c->row = f->row;
+    }
+}
+
+static Table *table_named(Model *m, const char *name)
+{
+    for (int i = 0; i < m->ntables; i++)
+        if (strcmp(m->tables[i]->name, name) == 0) return m->tables[i];
+    return NULL;
+}
+
+static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
+{
+    Model *m = ev->m;
+    const InlineRows *in = t->inline_rows;
+    if (in) {
+        t->path = arena_strdup(m->arena, in->src->path);
+    } else {
+        size_t plen = strlen(dir) + strlen(t->name) + 8;
+        t->path = arena_alloc(m->arena, plen);
+        snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
+    }
+    CsvError err;
+    Loader L = {
+        ev,   t, also,          also ? table_named(also->m, t->name) : NULL, NULL, t->path, in, -1,
+        NULL, 0, ev->d->nerrors};
+    if (in) {
+        CsvReader *r = csv_open_mem(in->csv, in->len, &err);
+        L.csv = r ? csvpipe_new(r, false, &err) : NULL;
+    } else {
+        L.csv = csvpipe_open(t->path, &err);
+    }
+    if (!L.csv) {
+        diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
+        return false;
+    }
+    ev->open_csv = L.csv;
+    attach_aggs(ev, t);
     ev->row_table = t;
     ev->row_path = t->path;
+    if (also) {
+        attach_aggs(also, L.also_t);
+        also->row_table = L.also_t;
+        also->row_path = t->path;
+    }
     bool ok = read_header(&L) && load_rows(&L);
     ev->row_table = NULL;
     ev->rowvals = NULL;
+    if (also) {
+        also->row_table = NULL;
+        also->rowvals = NULL;
+        if (ok) share_storage(t, L.also_t);
+    }
     csvpipe_close(L.csv);
     ev->open_csv = NULL;
     return ok;
 }
 
-bool load_tables(Eval *ev, const char *dir)
+bool load_tables_shared(Eval *ev, Eval *also, const char *dir)
 {
     Model *m = ev->m;
     bool ok = true;
@@ -445,8 +498,14 @@ bool load_tables(Eval *ev, const char *dir)
             if (t->load_order != order) continue;
             /* A table whose parent failed would only repeat the parent's errors. */
             if (!ok) continue;
-            if (!load_table(ev, t, dir)) ok = false;
+            if (!load_table(ev, also, t, dir)) ok = false;
         }
     ev->nrows = m->assessed->nrows;
+    if (also) also->nrows = also->m->assessed->nrows;
     return ok;
+}
+
+bool load_tables(Eval *ev, const char *dir)
+{
+    return load_tables_shared(ev, NULL, dir);
 }

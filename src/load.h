@@ -24,4 +24,10 @@ typedef struct InlineRows {
 ** reported to ev->d; returns false when any was. */
 bool load_tables(Eval *ev, const char *dir);
 
+/* The same load feeding a second model `also` whose tables match ev's (see
+** tablematch.h): each file is read and parsed once, also's aggregates are
+** folded from the same rows, and also's tables share ev's storage. Runtime
+** errors of either model jump to its on_error. */
+bool load_tables_shared(Eval *ev, Eval *also, const char *dir);
+
 #endif

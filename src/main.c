@@ -27,6 +27,7 @@ static const char usage_main[] =
     "  doc SCHEME                   the scheme as a readable document (Markdown or HTML)\n"
     "  test SCHEME...               run the tests written in the rule files\n"
     "  fmt [-w|--check] FILE...     lay rule files out in the canonical layout\n"
+    "  diff OLD [NEW] --data DIR    compare two versions (or one with --set) on the same data\n"
     "  explain SCHEME --data DIR --id ID\n"
     "                               how one person's result came about\n"
     "\n"
@@ -86,6 +87,34 @@ static const char usage_explain[] =
     "  --format text|json  text (default), or the person's line of 'run --explain'\n"
     "Exit status: 0 on success, 1 on errors in the scheme or the data or an\n"
     "unknown ID, 2 on bad usage.\n";
+
+static const char usage_diff[] =
+    "Usage: kaoping diff OLD.kp [NEW.kp] --data DIR [--set NAME=VALUE]... [-o FILE]\n"
+    "\n"
+    "Evaluates two versions of a scheme on the same data and compares them,\n"
+    "person by person: who changes grade, the transition matrix (old x new),\n"
+    "each unit's grades before and after, the largest movements of the total,\n"
+    "and for each person who changes grade the causes, largest first: vetoes,\n"
+    "eligibility, grade conditions, quota position, and the change of each\n"
+    "indicator (weighted as in the total), bonus, penalty and adjustment.\n"
+    "The data is read once. With one scheme, the new version is the same scheme\n"
+    "with the --set overrides; with two, --set applies to NEW. Both schemes must\n"
+    "declare the same tables (names, keys, columns and their types).\n"
+    "\n"
+    "Options:\n"
+    "  --data DIR          directory of the CSV files (required)\n"
+    "  --set NAME=VALUE    override a param of the new version, e.g. --set 优秀比例=25%\n"
+    "  -o, --output FILE   write to FILE; the format follows the extension:\n"
+    "                      .txt  the summary shown on the terminal\n"
+    "                      .csv  one row per person: totals, grades, ranks, vetoes\n"
+    "                            before and after, and each item's change\n"
+    "                      .json the same and the summary, structured\n"
+    "                      .html a self-contained report with charts\n"
+    "  --format FMT        text, csv, json or html (default text)\n"
+    "  --top N             persons, movements and units listed in the summary\n"
+    "                      (default 20)\n"
+    "Exit status: 0 on success, 1 on errors in the schemes or the data, 2 on bad usage.\n"
+    "A failed diff never leaves a partial output file.\n";
 
 static const char usage_doc[] =
     "Usage: kaoping doc SCHEME [-o FILE.md|FILE.html] [--lang zh|en] [--set NAME=VALUE]...\n"
@@ -187,6 +216,7 @@ static int cmd_check(int argc, char **argv)
 
 typedef struct CmdArgs {
     const char *scheme, *data, *out, *format, *lang, *explain_out, *id;
+    const char *scheme2, *top; /* diff: the new version, and --top */
     const char **sets;
     int nsets;
     bool coverage;
@@ -199,13 +229,15 @@ enum {
     OPT_COVERAGE = 4,
     OPT_EXPLAIN = 8, /* --explain FILE.jsonl */
     OPT_ID = 16,     /* --id: the person to explain */
-    OPT_NO_OUT = 32  /* no -o: the output is standard output */
+    OPT_NO_OUT = 32, /* no -o: the output is standard output */
+    OPT_TWO = 64,    /* a second scheme (diff's NEW.kp) */
+    OPT_TOP = 128    /* --top N */
 };
 
 typedef struct Command {
     const char *name;  /* "run " or "doc ": as the messages quote it */
     const char *usage; /* its --help */
-    const char *one;   /* what one scheme makes: "per run" */
+    const char *one;   /* how many schemes it takes: "one scheme per run" */
     unsigned opts;
 } Command;
 
@@ -234,6 +266,7 @@ static const char **option_slot(const Command *cmd, CmdArgs *a, const char *name
     if (IS("--lang") && (cmd->opts & OPT_LANG)) return &a->lang;
     if (IS("--explain") && (cmd->opts & OPT_EXPLAIN)) return &a->explain_out;
     if (IS("--id") && (cmd->opts & OPT_ID)) return &a->id;
+    if (IS("--top") && (cmd->opts & OPT_TOP)) return &a->top;
 #undef IS
     return NULL;
 }
@@ -252,9 +285,12 @@ static int parse_args(const Command *cmd, int argc, char **argv, CmdArgs *a)
             continue;
         }
         if (arg[0] != '-' || !arg[1]) {
+            if (a->scheme && (cmd->opts & OPT_TWO) && !a->scheme2) {
+                a->scheme2 = arg;
+                continue;
+            }
             if (a->scheme)
-                return usage_error(cmd->name, "unexpected argument '%s' (one scheme %s)", arg,
-                                   cmd->one);
+                return usage_error(cmd->name, "unexpected argument '%s' (%s)", arg, cmd->one);
             a->scheme = arg;
             continue;
         }
@@ -304,10 +340,12 @@ static int run_format(const CmdArgs *a, KpFormat *fmt)
     return usage_error("run ", "unknown format '%s' (expected csv or json)", f);
 }
 
-/* What to write: a run's results or a scheme's document. */
+/* What to write: a run's results, a scheme's document or a comparison. */
 typedef struct Emitter {
     KpScheme *s;
     Diags *d;
+    KpDiff *diff; /* a comparison, written in diff_fmt */
+    KpDiffFormat diff_fmt;
     bool doc;
     KpFormat fmt;
     KpDocFormat doc_fmt;
@@ -316,6 +354,7 @@ typedef struct Emitter {
 
 static bool emit(const Emitter *e, FILE *f)
 {
+    if (e->diff) return kp_diff_write(e->diff, f, e->diff_fmt);
     return e->doc ? kp_doc(e->s, f, e->doc_fmt, e->lang) : kp_write(e->s, f, e->fmt, e->d);
 }
 
@@ -366,7 +405,7 @@ static KpScheme *compile_with_sets(const CmdArgs *a, Diags *d)
     return NULL;
 }
 
-static const Command run_cmd = {"run ", usage_run, "per run",
+static const Command run_cmd = {"run ", usage_run, "one scheme per run",
                                 OPT_DATA | OPT_COVERAGE | OPT_EXPLAIN | OPT_LANG};
 /* 1842 -> "1,842" */
 static const char *grouped(long long n, char *buf, size_t cap)
@@ -585,7 +624,7 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
-static const Command explain_cmd = {"explain ", usage_explain, "at a time",
+static const Command explain_cmd = {"explain ", usage_explain, "one scheme at a time",
                                     OPT_DATA | OPT_ID | OPT_LANG | OPT_NO_OUT};
 
 static int cmd_explain(int argc, char **argv)
@@ -620,7 +659,7 @@ static int cmd_explain(int argc, char **argv)
     return status;
 }
 
-static const Command doc_cmd = {"doc ", usage_doc, "per document", OPT_LANG};
+static const Command doc_cmd = {"doc ", usage_doc, "one scheme per document", OPT_LANG};
 
 static int doc_options(const CmdArgs *a, KpDocFormat *fmt, KpLang *lang)
 {
@@ -823,6 +862,101 @@ static int cmd_fmt(int argc, char **argv)
     return status;
 }
 
+/* ---- diff ---- */
+
+static const Command diff_cmd = {"diff ", usage_diff,
+                                 "diff compares two schemes, or one with --set",
+                                 OPT_DATA | OPT_TWO | OPT_TOP};
+
+static int diff_format(const CmdArgs *a, KpDiffFormat *fmt)
+{
+    static const char *const names[] = {"text", "csv", "json", "html"};
+    static const char *const exts[] = {".txt", ".csv", ".json", ".html"};
+    const char *f = a->format;
+    *fmt = KP_DIFF_TEXT;
+    if (!f && a->out) {
+        const char *dot = strrchr(a->out, '.');
+        for (int i = 0; dot && i < 4; i++)
+            if (!strcmp(dot, exts[i])) {
+                *fmt = (KpDiffFormat)i;
+                return 0;
+            }
+        return usage_error("diff ",
+                           "cannot tell the output format of '%s' (use .txt, .csv, .json or .html)",
+                           a->out);
+    }
+    for (int i = 0; f && i < 4; i++)
+        if (!strcmp(f, names[i])) {
+            *fmt = (KpDiffFormat)i;
+            return 0;
+        }
+    if (f) return usage_error("diff ", "unknown format '%s' (expected text, csv, json or html)", f);
+    return 0;
+}
+
+/* The second version: another scheme compiled beside the first, or the same
+** file again (its warnings were shown once already). */
+static KpScheme *compile_new(const CmdArgs *a, KpScheme *old, Diags *d)
+{
+    const char *path = a->scheme2 ? a->scheme2 : a->scheme;
+    if (strcmp(path, a->scheme) != 0) return kp_compile_beside(path, old, d);
+    Diags quiet;
+    diags_init(&quiet);
+    KpScheme *s = kp_compile_beside(path, old, &quiet);
+    diags_free(&quiet);
+    return s;
+}
+
+static int diff_args(int argc, char **argv, CmdArgs *a, KpDiffFormat *fmt, int *top)
+{
+    int st = parse_args(&diff_cmd, argc, argv, a);
+    if (st) return st;
+    if (!a->scheme2 && !a->nsets)
+        return usage_error("diff ", "%s",
+                           "nothing to compare: give a second scheme, or --set NAME=VALUE");
+    if (diff_format(a, fmt)) return 2;
+    char *end = NULL;
+    long n = a->top ? strtol(a->top, &end, 10) : 20;
+    if (a->top && (*end || n < 0 || n > 100000))
+        return usage_error("diff ", "--top expects a number from 0 to 100000, got '%s'", a->top);
+    *top = (int)n;
+    return 0;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+    CmdArgs a = {0};
+    a.sets = calloc((size_t)argc + 1, sizeof(char *));
+    KpDiffFormat fmt = KP_DIFF_TEXT;
+    int top = 0;
+    int st = diff_args(argc, argv, &a, &fmt, &top);
+    if (st != 0) {
+        free(a.sets);
+        return st < 0 ? 0 : st;
+    }
+    Diags d;
+    diags_init(&d);
+    d.max_errors = 20;
+    KpScheme *old = kp_compile(a.scheme, &d);
+    KpScheme *new_ = old ? compile_new(&a, old, &d) : NULL;
+    int status = new_ ? 0 : 1;
+    for (int i = 0; new_ && i < a.nsets; i++)
+        if (!kp_set_param(new_, a.sets[i], &d)) status = 1;
+    if (status == 0 && !kp_run_both(old, new_, a.data, &d)) status = 1;
+    KpDiffInfo info = {a.scheme, a.scheme2 ? a.scheme2 : a.scheme, a.sets, a.nsets, top};
+    KpDiff *df = status == 0 ? kp_diff(old, new_, &info, &d) : NULL;
+    if (status == 0 && !df) status = 1;
+    Emitter e = {.d = &d, .diff = df, .diff_fmt = fmt};
+    if (df) status = write_output(&e, a.out);
+    print_diags(&d);
+    kp_diff_free(df);
+    kp_free(new_);
+    kp_free(old);
+    diags_free(&d);
+    free(a.sets);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     /* A run allocates and frees many columns of a few megabytes. Keeping freed
@@ -849,5 +983,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "test")) return cmd_test(argc - 2, argv + 2);
     if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 2, argv + 2);
     if (!strcmp(cmd, "explain")) return cmd_explain(argc - 2, argv + 2);
+    if (!strcmp(cmd, "diff")) return cmd_diff(argc - 2, argv + 2);
     return usage_error("", "unknown command '%s'", cmd);
 }

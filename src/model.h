@@ -143,11 +143,14 @@ typedef struct ValueDef {
     int id;
     int state; /* resolver: 0 new, 1 visiting, 2 done */
     bool computed;
-    bool released;   /* storage freed: every reader is computed */
-    bool shown;      /* listed in `output`: kept for the results */
-    int readers;     /* values that read this one and are not computed yet */
-    PtrVec deps;     /* ValueDef * this value reads */
-    uint8_t *choice; /* indicator with variants: branch taken per row */
+    bool released;         /* storage freed: every reader is computed */
+    bool shown;            /* listed in `output`: kept for the results */
+    bool kept;             /* read after the run (kaoping diff): never released */
+    bool borrowed;         /* storage is its twin's, which owns it (kaoping diff) */
+    struct ValueDef *twin; /* the same value in the other version, computed once */
+    int readers;           /* values that read this one and are not computed yet */
+    PtrVec deps;           /* ValueDef * this value reads */
+    uint8_t *choice;       /* indicator with variants: branch taken per row */
     /* storage over assessed rows */
     NumCol num;
     uint32_t *text;
@@ -191,6 +194,7 @@ typedef struct Grade {
     const char *name;
     GradeRule *rule;
     uint32_t text_id;
+    int64_t *quota; /* after grading: places per group of the grading, NULL without a quota */
 } Grade;
 
 /* A person's grade comes from a grade rule, a veto (forced or ungraded) or
@@ -200,7 +204,10 @@ typedef enum { GRADED_BY_RULE, GRADED_BY_VETO, GRADED_BY_OVERRIDE } GradedBy;
 typedef struct Model {
     Arena *arena;
     Diags *diags;
-    Intern strings;
+    /* Data values as interned ids: the model's own table, or the one of the
+    ** scheme it was compiled beside (kaoping diff), so both agree on every id. */
+    Intern *strings;
+    Intern own_strings;
     const char *scheme_name, *version;
     PtrVec sources;  /* Source * of the scheme and its imports */
     PtrVec programs; /* Program * */

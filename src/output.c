@@ -119,7 +119,7 @@ static void put_value(Out *o, ValueDef *v, int32_t row)
     switch (v->type.base) {
     case T_TEXT: {
         size_t n;
-        const char *s = intern_str(&o->ev->m->strings, x.t, &n);
+        const char *s = intern_str(o->ev->m->strings, x.t, &n);
         if (o->fmt == OUT_CSV)
             put_csv_text(o, s, n);
         else
@@ -207,7 +207,7 @@ static void csv_row(Out *o, int32_t row)
 {
     Model *m = o->ev->m;
     size_t n;
-    const char *key = intern_str(&m->strings, m->assessed->key_text[row], &n);
+    const char *key = intern_str(m->strings, m->assessed->key_text[row], &n);
     put_csv_text(o, key, n);
     for (int i = 0; i < o->cols.n; i++) {
         put_char(o, ',');
@@ -247,7 +247,7 @@ static void json_row(Out *o, int32_t row, bool last)
 {
     Model *m = o->ev->m;
     size_t n;
-    const char *key = intern_str(&m->strings, m->assessed->key_text[row], &n);
+    const char *key = intern_str(m->strings, m->assessed->key_text[row], &n);
     put_str(o, "    {");
     put_text(o, m->assessed->cols[m->assessed->key_col]->name);
     put_str(o, ": ");

@@ -106,7 +106,7 @@ static void resolve_param(Resolver *r, Param *p)
     case E_STR:
         p->kind = PARAM_TEXT;
         p->type.base = T_TEXT;
-        p->value.t = intern_put(&r->m->strings, e->str, strlen(e->str));
+        p->value.t = intern_put(r->m->strings, e->str, strlen(e->str));
         break;
     case E_BOOL:
         p->kind = PARAM_BOOL;
@@ -758,18 +758,19 @@ static bool find_assessed(Resolver *r)
     return true;
 }
 
-Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs)
+Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs, Intern *shared)
 {
-    return resolve_scheme_with(a, d, programs, false);
+    return resolve_scheme_with(a, d, programs, false, shared);
 }
 
-Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok)
+Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok, Intern *shared)
 {
     Model *m = ARENA_NEW(a, Model);
     m->arena = a;
     m->diags = d;
     m->programs = *programs;
-    intern_init(&m->strings);
+    m->strings = shared ? shared : &m->own_strings;
+    if (!shared) intern_init(m->strings);
     Resolver r = {.arena = a, .diags = d, .m = m, .library_ok = library_ok};
     Program *main_prog = programs->items[0];
     m->scheme_name = main_prog->scheme_name;
@@ -822,6 +823,6 @@ Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok
 
 void resolve_free(Model *m)
 {
-    intern_free(&m->strings);
+    if (m->strings == &m->own_strings) intern_free(m->strings);
     HASH_CLEAR(hh, m->symbols);
 }

@@ -74,12 +74,13 @@ typedef struct Bound {
 
 /* Builds the model of a scheme from its program and the programs of its
 ** imports (all in `programs`, the scheme's own first). Returns NULL when any
-** error was reported. */
-Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs);
+** error was reported. With `shared`, text is interned there (borrowed: it must
+** outlive the model) instead of in a table of the model's own. */
+Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs, Intern *shared);
 /* The same; with library_ok, a scheme that declares nothing but params and
 ** functions (a module such as std/scoring, compiled for its tests) is
 ** accepted without an assessed table: Model.assessed is then NULL. */
-Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok);
+Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok, Intern *shared);
 
 /* resolve_test.c, test_rows.c: a test block (ast.h) against the model built
 ** with the test's own declarations. resolve_test checks its rows and

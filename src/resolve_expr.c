@@ -495,7 +495,7 @@ Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx)
     case E_NUM: bind(r, e, B_LIT, T_NUMT)->lit.n = e->num; return T_NUMT;
     case E_BOOL: bind(r, e, B_LIT, T_BOOLT)->lit.b = e->boolean; return T_BOOLT;
     case E_STR:
-        bind(r, e, B_LIT, T_TEXTT)->lit.t = intern_put(&r->m->strings, e->str, strlen(e->str));
+        bind(r, e, B_LIT, T_TEXTT)->lit.t = intern_put(r->m->strings, e->str, strlen(e->str));
         return T_TEXTT;
     case E_NAME: return resolve_name(r, e, ctx);
     case E_FIELD: return resolve_field(r, e, ctx);

@@ -41,7 +41,7 @@ void declare_grades(Resolver *r, Decl *d)
         if (!declare(r, g->name, g->span, SYM_GRADE, g)) continue;
         m->grades[m->ngrades].name = g->name;
         m->grades[m->ngrades].rule = g;
-        m->grades[m->ngrades].text_id = intern_put(&m->strings, g->name, strlen(g->name));
+        m->grades[m->ngrades].text_id = intern_put(m->strings, g->name, strlen(g->name));
         m->ngrades++;
     }
 }

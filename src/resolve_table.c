@@ -105,7 +105,7 @@ void declare_table(Resolver *r, Decl *d)
                 PtrVec *ev = &cd->type->enum_vals;
                 c->enum_ids = ARENA_ARR(r->arena, uint32_t, ev->n);
                 for (int a = 0; a < ev->n; a++)
-                    c->enum_ids[a] = intern_put(&r->m->strings, ev->items[a], strlen(ev->items[a]));
+                    c->enum_ids[a] = intern_put(r->m->strings, ev->items[a], strlen(ev->items[a]));
                 for (int a = 0; a < ev->n; a++)
                     for (int b = a + 1; b < ev->n; b++)
                         if (strcmp(ev->items[a], ev->items[b]) == 0)

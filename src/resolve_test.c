@@ -256,13 +256,13 @@ bool resolve_test_keys(Model *m, Diags *d, TestBlock *tb)
     for (int i = 0; i < tb->expects.n; i++) {
         Expect *x = tb->expects.items[i];
         if (x->subject == EXPECT_CONST) continue;
-        uint32_t id = intern_find(&m->strings, x->key, strlen(x->key));
+        uint32_t id = intern_find(m->strings, x->key, strlen(x->key));
         x->row = id && id < t->row_by_text_cap ? t->row_by_text[id] : -1;
         if (x->row >= 0) continue;
         const char *cands[256];
         size_t n = 0;
         for (int32_t k = 0; k < t->nrows && n < 256; k++)
-            cands[n++] = intern_str(&m->strings, t->key_text[k], NULL);
+            cands[n++] = intern_str(m->strings, t->key_text[k], NULL);
         const char *best = suggest_closest(x->key, cands, n);
         const char *key = t->cols[t->key_col]->name;
         if (!t->nrows)

@@ -1,6 +1,8 @@
 /*
-** scheme.h — a compiled scheme as the library's entry points share it
-** (kaoping.c: compile and run; testrun.c: tests in rule files; coverage.c).
+** scheme.h — what a compiled scheme (KpScheme of kaoping.h) holds, as the
+** library's entry points share it: kaoping.c (compile, run, write), testrun.c
+** (tests in rule files), coverage.c, explain and diff.c (two schemes compared
+** on the same data).
 */
 #ifndef KP_SCHEME_H
 #define KP_SCHEME_H
@@ -21,6 +23,10 @@ struct KpScheme {
     ExplainRun xr; /* prepared on the first explanation */
     bool xr_ready;
     TestBlock *test; /* compiled for this test of the scheme's file, or NULL */
+    /* Compiled beside another scheme (kp_compile_beside): its strings are the
+    ** other's, and after kp_run_both so is its tables' storage, which this
+    ** scheme then does not free. */
+    bool borrowed_tables;
 };
 
 /* Compiles the scheme at path (see kp_compile). With test >= 0 it is

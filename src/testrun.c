@@ -71,7 +71,7 @@ static void put_value(Model *m, Type t, Value v, char *out, size_t cap)
         return;
     }
     switch (t.base) {
-    case T_TEXT: snprintf(out, cap, "%s", intern_str(&m->strings, v.t, NULL)); break;
+    case T_TEXT: snprintf(out, cap, "%s", intern_str(m->strings, v.t, NULL)); break;
     case T_BOOL: snprintf(out, cap, "%s", v.b ? "true" : "false"); break;
     case T_DATE: date_format(v.d, out); break;
     default: dec_format(v.n, out); break;

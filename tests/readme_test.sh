@@ -1,8 +1,9 @@
 #!/bin/sh
 # Checks that the README's "first scheme" works as written: the scheme and the
 # data shown there give exactly the output shown there, the explanation shown
-# is the one `explain` prints, its test block passes and fails as shown, and
-# the misspelling example gives the diagnostic shown.
+# is the one `explain` prints, its test block passes and fails as shown, the
+# misspelling example gives the diagnostic shown, and the `kaoping diff`
+# summary shown is what the command prints.
 set -eu
 bin=${1:?usage: readme_test.sh path/to/kaoping}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -43,6 +44,11 @@ cmp -s "$tmp/expected.fail" "$tmp/actual.fail" || { echo "FAIL readme: failing t
 sed -i 's/= work_score/= work_scor/' "$tmp/first.kp"
 (cd "$tmp" && "$bin" check first.kp 2>actual.err) && { echo "FAIL readme: misspelt scheme passed check"; fail=1; }
 cmp -s "$tmp/expected.err" "$tmp/actual.err" || { echo "FAIL readme: diagnostic differs"; diff "$tmp/expected.err" "$tmp/actual.err"; fail=1; }
-[ $fail = 0 ] && echo "readme: first scheme, output, explanation, test and diagnostic as documented"
+# The `kaoping diff` summary shown, as the example gives it today.
+block "build/kaoping diff examples/annual/scheme.kp --set 优秀比例=30% --data examples/annual/data\`:" >"$tmp/expected.diff"
+"$bin" diff examples/annual/scheme.kp --set 优秀比例=30% --data examples/annual/data >"$tmp/actual.diff"
+[ -s "$tmp/expected.diff" ] || { echo "FAIL readme: no diff example found"; fail=1; }
+cmp -s "$tmp/expected.diff" "$tmp/actual.diff" || { echo "FAIL readme: diff summary differs"; diff "$tmp/expected.diff" "$tmp/actual.diff"; fail=1; }
+[ $fail = 0 ] && echo "readme: first scheme, output, explanation, test, diagnostic and diff summary as documented"
 
 exit $fail

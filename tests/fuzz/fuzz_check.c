@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_format(src);
         PtrVec programs = {0};
         ptrvec_push(&arena, &programs, p);
-        Model *m = resolve_scheme(&arena, &diags, &programs);
+        Model *m = resolve_scheme(&arena, &diags, &programs, NULL);
         if (m) {
             FILE *f = fopen("/dev/null", "w");
             for (int lang = 0; f && lang < LANG_COUNT; lang++) {

@@ -46,7 +46,8 @@ ParameterizedTestParameters(cell, parse)
 ParameterizedTest(CellCase *c, cell, parse)
 {
     Model m = {0};
-    intern_init(&m.strings);
+    m.strings = &m.own_strings;
+    intern_init(m.strings);
     Column col = {.name = "x", .kind = c->kind};
     Value v;
     char err[200] = "", got[64] = "";
@@ -64,7 +65,7 @@ ParameterizedTest(CellCase *c, cell, parse)
         cr_expect_str_eq(got, c->want);
     }
     cr_expect_not(v.null);
-    intern_free(&m.strings);
+    intern_free(m.strings);
 }
 
 static Column enum_column(Model *m, PtrVec *vals)
@@ -74,7 +75,7 @@ static Column enum_column(Model *m, PtrVec *vals)
     vals->items = (void **)names;
     vals->n = vals->cap = 3;
     for (int i = 0; i < 3; i++)
-        ids[i] = intern_put(&m->strings, names[i], strlen(names[i]));
+        ids[i] = intern_put(m->strings, names[i], strlen(names[i]));
     Column c = {.name = "q1", .kind = COL_ENUM, .enum_ids = ids};
     c.type.base = T_TEXT;
     c.type.enum_vals = vals;
@@ -84,32 +85,34 @@ static Column enum_column(Model *m, PtrVec *vals)
 Test(cell, enum_values_are_their_interned_ids)
 {
     Model m = {0};
-    intern_init(&m.strings);
+    m.strings = &m.own_strings;
+    intern_init(m.strings);
     PtrVec vals;
     Column c = enum_column(&m, &vals);
     Value v;
     char err[200] = "";
     cr_assert(cell_parse(&m, &c, "较好", strlen("较好"), false, &v, err, sizeof err));
-    cr_expect_eq(v.t, intern_find(&m.strings, "较好", strlen("较好")));
+    cr_expect_eq(v.t, intern_find(m.strings, "较好", strlen("较好")));
     cr_assert_not(cell_parse(&m, &c, "较差", strlen("较差"), false, &v, err, sizeof err));
     cr_expect_str_eq(err, "\"较差\" is not one of the allowed values (did you mean \"较好\"?)");
     cr_assert_not(cell_parse(&m, &c, "优秀", strlen("优秀"), false, &v, err, sizeof err));
     cr_expect_str_eq(err, "\"优秀\" is not one of the allowed values");
-    intern_free(&m.strings);
+    intern_free(m.strings);
 }
 
 Test(cell, text_is_interned_only_when_kept)
 {
     Model m = {0};
-    intern_init(&m.strings);
+    m.strings = &m.own_strings;
+    intern_init(m.strings);
     Column c = {.name = "note", .kind = COL_TEXT};
     Value v;
     char err[200] = "";
     cr_assert(cell_parse(&m, &c, "甲", strlen("甲"), false, &v, err, sizeof err));
     cr_expect_eq(v.t, INTERN_NONE, "only checked, not stored");
-    cr_expect_eq(intern_find(&m.strings, "甲", strlen("甲")), INTERN_NONE);
+    cr_expect_eq(intern_find(m.strings, "甲", strlen("甲")), INTERN_NONE);
     cr_assert(cell_parse(&m, &c, "甲", strlen("甲"), true, &v, err, sizeof err));
     cr_expect_neq(v.t, INTERN_NONE);
-    cr_expect_str_eq(intern_str(&m.strings, v.t, NULL), "甲");
-    intern_free(&m.strings);
+    cr_expect_str_eq(intern_str(m.strings, v.t, NULL), "甲");
+    intern_free(m.strings);
 }
