@@ -39,6 +39,7 @@ static Indicator *mk_indicator(struct ParseCtx *ctx, const char *name, Span name
 static Cell *mk_cell(struct ParseCtx *ctx, const char *text, Span sp);
 static Expect *mk_expect(struct ParseCtx *ctx, Expr *e, Expr *item, bool negated, Span sp);
 static Expr *mk_field(struct ParseCtx *ctx, Expr *a, Span name_span, Span sp);
+static DatedValue *mk_dated(struct ParseCtx *ctx, Expr *value, const char *from, Span at);
 }
 
 %union {
@@ -71,6 +72,7 @@ static Expr *mk_field(struct ParseCtx *ctx, Expr *a, Span name_span, Span sp);
 %token NOT "'not'" IN "'in'" IF "'if'" THEN "'then'" WHERE "'where'" ENUM "'enum'"
 %token DEF "'def'" OUTPUT "'output'" EXTENDS "'extends'" REPLACE "'replace'" REMOVE "'remove'"
 %token TEST "'test'" EXPECT "'expect'" CONTAINS "'contains'" NOT_CONTAINS "'不包含'"
+%token PERIOD "'period'" FROM "'from'" TO "'to'" BEFORE "'before'"
 %token ARROW "'->'" FATARROW "'=>'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
 %token <str> ID "name" STRING "string"
 %token <num> NUMBER "number"
@@ -89,7 +91,7 @@ static Expr *mk_field(struct ParseCtx *ctx, Expr *a, Span name_span, Span sp);
 %type <test> test_block test_items
 %type <rows> test_rows
 %type <row> test_row
-%type <vec> test_row_list
+%type <vec> test_row_list dated_rest
 %type <expect> expect
 
 %precedence ELSE
@@ -136,6 +138,13 @@ decl
     : IMPORT STRING                  { $$ = ast_decl(A, D_IMPORT, @$); $$->name = $2; $$->name_span = @2; }
     | PARAM ID opt_type '=' expr     { $$ = ast_decl(A, D_PARAM, @$); $$->name = $2; $$->name_span = @2;
                                        $$->type = $3; $$->expr = $5; }
+    | PARAM ID opt_type '=' expr FROM STRING dated_rest
+                                     { $$ = ast_decl(A, D_PARAM, @$); $$->name = $2; $$->name_span = @2;
+                                       $$->type = $3; $$->expr = $5;
+                                       ptrvec_push(A, &$$->dated, mk_dated(ctx, $5, $7, @7));
+                                       for (int i = 0; i < $8.n; i++) ptrvec_push(A, &$$->dated, $8.items[i]); }
+    | PERIOD STRING TO STRING        { $$ = ast_decl(A, D_PERIOD, @$); $$->key = $2; $$->key_span = @2;
+                                       $$->table = $4; $$->table_span = @4; }
     | table_decl
     | ASSESS ID                      { $$ = ast_decl(A, D_ASSESS, @$); $$->name = $2; $$->name_span = @2; }
     | group_decl
@@ -165,6 +174,14 @@ decl
                                        $$->change = CHANGE_REPLACE; }
     | REMOVE removable ID            { $$ = ast_decl(A, (DeclKind)$2, @$); $$->name = $3; $$->name_span = @3;
                                        $$->change = CHANGE_REMOVE; }
+    ;
+
+/* The earlier values of a dated param: `, 18% from "2020-01-01"` or `, 15% before`. */
+dated_rest
+    : %empty                         { $$ = (PtrVec){0}; }
+    | dated_rest ',' expr FROM STRING
+                                     { $$ = $1; ptrvec_push(A, &$$, mk_dated(ctx, $3, $5, @5)); }
+    | dated_rest ',' expr BEFORE     { $$ = $1; ptrvec_push(A, &$$, mk_dated(ctx, $3, NULL, @4)); }
     ;
 
 removable
@@ -538,6 +555,15 @@ static Expr *mk_field(struct ParseCtx *ctx, Expr *a, Span name_span, Span sp)
                             name_span.end - name_span.start);
     e->name_span = name_span;
     return e;
+}
+
+static DatedValue *mk_dated(struct ParseCtx *ctx, Expr *value, const char *from, Span at)
+{
+    DatedValue *v = ARENA_NEW(ctx->arena, DatedValue);
+    v->value = value;
+    v->from = from;
+    v->at = at;
+    return v;
 }
 
 Program *parse_program(Arena *a, Source *src, Diags *d)

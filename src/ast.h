@@ -141,8 +141,17 @@ typedef enum {
     D_GRADES,
     D_FUNC,
     D_OUTPUT,
-    D_GRADE_RULE /* one rule of the base's grades, replaced or removed (extends.c) */
+    D_GRADE_RULE, /* one rule of the base's grades, replaced or removed (extends.c) */
+    D_PERIOD      /* the assessment period: key .. table are its first and last day */
 } DeclKind;
+
+/* One value of a param that changes over time: in force from a date on, or
+** (from == NULL) before the earliest date. */
+typedef struct DatedValue {
+    Expr *value;
+    const char *from; /* "2020-06-01", or NULL for `before` */
+    Span at;          /* the date, or the `before` keyword */
+} DatedValue;
 
 /* How a declaration of a scheme that extends another treats the base. */
 typedef enum { CHANGE_NONE, CHANGE_REPLACE, CHANGE_REMOVE } Change;
@@ -150,6 +159,7 @@ typedef enum { CHANGE_NONE, CHANGE_REPLACE, CHANGE_REMOVE } Change;
 typedef struct Decl {
     DeclKind kind;
     Change change; /* replace or remove what the base declares */
+    PtrVec dated;  /* D_PARAM: DatedValue *, newest written first; empty when fixed */
     const Source *src;
     bool in_test; /* declared inside a test block: exists only for that test */
     Span span, name_span;

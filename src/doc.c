@@ -147,6 +147,8 @@ static void params(DocCtx *c)
     if (!m->nparams) return;
     doc_section(c, S_PARAMS);
     docbuf_para(c->b, tr(c->lang, PH_PARAMS_INTRO));
+    if (m->period_decl)
+        docbuf_para(c->b, doc_fmt(c, PH_PERIOD, m->period_decl->key, m->period_decl->table));
     const char *h[] = {tr(c->lang, H_NAME), tr(c->lang, H_TYPE), tr(c->lang, H_VALUE),
                        tr(c->lang, H_NOTE)};
     Block *t = docbuf_table(c->b, 4, h);
@@ -156,6 +158,18 @@ static void params(DocCtx *c)
         const char *value = param_value(c, p);
         if (p->overridden) value = doc_fmt(c, PH_OVERRIDDEN, value, written_value(c, d->expr));
         const char *remark = comment_at(c, d->src, d->span.end);
+        if (d->dated.n) {
+            const char **parts = ARENA_ARR(c->a, const char *, d->dated.n);
+            for (int k = 0; k < d->dated.n; k++) {
+                const DatedValue *v = d->dated.items[k];
+                const char *val = written_value(c, v->value);
+                parts[k] = v->from ? doc_fmt(c, PH_DATED_FROM, c->lang == LANG_EN ? val : v->from,
+                                             c->lang == LANG_EN ? v->from : val)
+                                   : doc_fmt(c, PH_DATED_BEFORE, val);
+            }
+            const char *dated = doc_fmt(c, PH_DATED, doc_join(c, parts, d->dated.n));
+            remark = remark ? doc_fmt(c, PH_PAREN, remark, dated) : dated;
+        }
         const char *row[] = {p->name, tr(c->lang, param_types[p->kind]), value,
                              note(c, remark, d->src)};
         docbuf_row(c->b, t, row);

@@ -26,6 +26,7 @@ static const char *kind_word(DeclKind k)
     case D_VETO: return "veto";
     case D_GRADES: return "grades";
     case D_GRADE_RULE: return "grade";
+    case D_PERIOD: return "period";
     case D_FUNC: return "function";
     case D_GROUP: return "group";
     case D_TABLE: return "table";
@@ -213,7 +214,8 @@ static void apply_replace(Merge *mg, Decl *dd)
         replace_grade_rule(mg, dd);
         return;
     }
-    bool unnamed = dd->kind == D_BONUS_CAP || dd->kind == D_PENALTY_CAP || dd->kind == D_GRADES;
+    bool unnamed = dd->kind == D_BONUS_CAP || dd->kind == D_PENALTY_CAP || dd->kind == D_GRADES ||
+                   dd->kind == D_PERIOD;
     int i = find_decl(mg, dd->kind, unnamed ? NULL : dd->name);
     if (i < 0) {
         not_in_base(mg, dd);
@@ -256,8 +258,8 @@ static bool repeats_base(Merge *mg, const Decl *dd)
     PtrVec *holder = NULL;
     const Decl *base = NULL;
     Span at = {0, 0};
-    if (dd->kind == D_GRADES) {
-        i = find_decl(mg, D_GRADES, NULL);
+    if (dd->kind == D_GRADES || dd->kind == D_PERIOD) {
+        i = find_decl(mg, dd->kind, NULL);
     } else if (dd->name && dd->kind != D_IMPORT && dd->kind != D_ASSESS) {
         i = find_decl(mg, dd->kind, dd->name);
         if (i < 0 && dd->kind == D_INDICATOR) {
@@ -272,14 +274,18 @@ static bool repeats_base(Merge *mg, const Decl *dd)
     }
     if (i >= 0) {
         base = mg->decls.items[i];
-        at = base->kind == D_GRADES ? base->span : base->name_span;
+        at = base->kind == D_GRADES || base->kind == D_PERIOD ? base->span : base->name_span;
     }
     if (!base) return false;
-    diag_at(mg->d, DIAG_ERROR, dd->src, dd->kind == D_GRADES ? dd->span : dd->name_span,
+    bool block = dd->kind == D_GRADES || dd->kind == D_PERIOD;
+    diag_at(mg->d, DIAG_ERROR, dd->src, block ? dd->span : dd->name_span,
             "the base scheme \"%s\" already declares %s%s%s%s; to change it, write 'replace' "
             "(替换) before the declaration; to drop it, 'remove' (删除)",
-            mg->base_path, dd->kind == D_GRADES ? "" : kind_word(dd->kind), dd->name ? " '" : "",
-            dd->name ? dd->name : "grades", dd->name ? "'" : "");
+            mg->base_path, block ? "" : kind_word(dd->kind), dd->name ? " '" : "",
+            dd->name ? dd->name
+            : block  ? kind_word(dd->kind)
+                     : "",
+            dd->name ? "'" : "");
     diag_at(mg->d, DIAG_NOTE, base->src, at, "declared here");
     return true;
 }

@@ -183,6 +183,7 @@ static bool starts_decl(int t)
     case OUTPUT:
     case DEF:
     case TEST:
+    case PERIOD:
     case REPLACE:
     case REMOVE: return true;
     default: return false;

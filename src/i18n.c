@@ -33,6 +33,12 @@ static const char *const phrases[PHRASE_COUNT][LANG_COUNT] = {
                       "These params were changed with --set when this document was generated "
                       "and differ from the scheme file: %s."},
     [PH_FROM_MODULE] = {"来自 %s", "from %s"},
+    [PH_DATED] = {"按日期取值：%s", "dated values: %s"},
+    [PH_DATED_FROM] = {"%s 起为 %s", "%s from %s"},
+    [PH_DATED_BEFORE] = {"此前为 %s", "%s before"},
+    [PH_PERIOD] = {"考核期：%s 至 %s。按日期取值的参数取考核期最后一天有效的值。",
+                   "Assessment period: %s to %s. Dated params take the value in force on its "
+                   "last day."},
 
     [S_PARAMS] = {"参数", "Parameters"},
     [S_TABLES] = {"数据表", "Data tables"},

@@ -33,6 +33,10 @@ typedef enum {
     PH_IMPORTS,
     PH_OVERRIDES,
     PH_FROM_MODULE,
+    PH_DATED,        /* a dated param: its values */
+    PH_DATED_FROM,   /* one value from a date */
+    PH_DATED_BEFORE, /* the value before the first date */
+    PH_PERIOD,       /* the assessment period */
     /* section titles */
     S_PARAMS,
     S_TABLES,

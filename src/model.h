@@ -228,6 +228,8 @@ typedef struct Model {
     Expr *bonus_cap, *penalty_cap;
     Veto **vetoes;
     int nvetoes;
+    Decl *period_decl;                /* `period "…" to "…"`, or NULL */
+    int32_t period_start, period_end; /* days; valid with period_decl */
     Decl *grades_decl;
     Grade *grades;
     int ngrades;

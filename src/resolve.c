@@ -500,7 +500,8 @@ static void declare_decl(Resolver *r, Decl *d)
         break;
     case D_VETO:
     case D_OUTPUT:
-    case D_GRADE_RULE: /* merged into the base's grades by extends.c */ break;
+    case D_GRADE_RULE: /* merged into the base's grades by extends.c */
+    case D_PERIOD: /* resolve_period.c */ break;
     }
 }
 
@@ -785,6 +786,7 @@ Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok
     alias_total(&r);
     resolve_refs(&r);
     order_tables(&r);
+    resolve_dated_params(&r);
     for (int i = 0; i < m->nparams; i++) {
         r.src = m->params[i]->decl->src;
         resolve_param(&r, m->params[i]);

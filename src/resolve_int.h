@@ -86,6 +86,9 @@ void order_tables(Resolver *r);
 void unknown_table(Resolver *r, const char *name, Span span);
 bool written_in_chinese(const Source *src, Span span);
 
+/* resolve_period.c: the period, and the value of each dated param in it. */
+void resolve_dated_params(Resolver *r);
+
 /* lint.c: warnings for a scheme that resolved without errors. */
 void lint_model(Model *m, const Source *main_src);
 void declare_grades(Resolver *r, Decl *d);
