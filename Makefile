@@ -79,6 +79,7 @@ golden: $(B)/kaoping $(B)/kpgen
 	tests/diff_test.sh $(B)/kaoping $(B)/kpgen
 	tests/readme_test.sh $(B)/kaoping
 	tests/fmt_test.sh $(B)/kaoping
+	tests/docs_test.sh $(B)/kaoping
 	$(B)/kaoping test $(SCHEMES)
 
 # Only the tests written in the shipped rule files.

@@ -496,3 +496,81 @@ Test(lexer, not_contains)
     expect_lex("not contains", "'not'@0-3 'contains'@4-12", "");
     expect_lex("不包含x", "name@0-10", "");
 }
+
+/* ---- the keyword table of the language reference ---- */
+
+/* The token names of text, positions dropped: "'scheme' 'version'". */
+static char *token_names(const char *text)
+{
+    Lexed l;
+    lex_n(&l, text, strlen(text));
+    char *out = calloc(1, strlen(l.toks) + 1);
+    size_t k = 0;
+    for (const char *p = l.toks; *p;) {
+        const char *at = strchr(p, '@');
+        if (!at) break;
+        memcpy(out + k, p, (size_t)(at - p));
+        k += (size_t)(at - p);
+        p = at;
+        while (*p && *p != ' ')
+            p++;
+        while (*p == ' ')
+            out[k++] = *p++;
+    }
+    out[k] = 0;
+    lexed_free(&l);
+    return out;
+}
+
+/* The `code` spans of a table cell, leaving out alternatives in parentheses. */
+static int code_spans(char *cell, char spans[][32], int max)
+{
+    int n = 0, depth = 0;
+    for (char *p = cell; *p && n < max; p++) {
+        if (*p == '(') depth++;
+        if (*p == ')') depth--;
+        if (*p != '`' || depth) continue;
+        char *end = strchr(p + 1, '`');
+        if (!end) break;
+        snprintf(spans[n++], 32, "%.*s", (int)(end - p - 1), p + 1);
+        p = end;
+    }
+    return n;
+}
+
+/* Every English spelling in docs/language.md's keyword table lexes as the same
+** token as the Chinese spelling beside it, so the table cannot drift from the
+** lexer. */
+Test(lexer, keyword_table_of_the_language_reference)
+{
+    FILE *f = fopen("docs/language.md", "r");
+    cr_assert_not_null(f, "docs/language.md (run the tests from the repository root)");
+    char line[1024];
+    bool in_table = false;
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "## Keywords", 11)) in_table = true;
+        else if (!strncmp(line, "## ", 3)) in_table = false;
+        if (!in_table || strncmp(line, "| `", 3) != 0) continue;
+        char *en = line + 1, *zh = strchr(en, '|');
+        cr_assert_not_null(zh);
+        *zh++ = 0;
+        char *rest = strchr(zh, '|');
+        cr_assert_not_null(rest);
+        *rest = 0;
+        char a[8][32], b[8][32];
+        int na = code_spans(en, a, 8), nb = code_spans(zh, b, 8);
+        cr_expect_eq(na, nb, "keyword row %d: %d English spellings, %d Chinese", rows + 1, na, nb);
+        for (int i = 0; i < na && i < nb; i++) {
+            if (!strcmp(a[i], "not contains")) continue; /* two tokens, one in Chinese */
+            char *ta = token_names(a[i]), *tb = token_names(b[i]);
+            cr_expect_str_eq(ta, tb, "`%s` and `%s` are different tokens", a[i], b[i]);
+            cr_expect(strchr(ta, '\'') != NULL, "`%s` is not a keyword (%s)", a[i], ta);
+            free(ta);
+            free(tb);
+        }
+        rows++;
+    }
+    fclose(f);
+    cr_expect_gt(rows, 25, "only %d keyword rows found", rows);
+}
