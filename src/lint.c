@@ -1,6 +1,7 @@
 /*
 ** lint.c — warnings about schemes that are valid but probably not what
 ** their authors meant, checked once a scheme has resolved cleanly:
+**   - a table that nothing reads (its file is still required);
 **   - a param or value named like a column, which the column hides in
 **     formulas (columns of the row come first in name lookup);
 **   - a veto that can never change a grade, because an earlier veto fires on
@@ -63,6 +64,24 @@ static void lint_shadowed(Model *m, const Source *main_src)
              "'%s' has the name of a column of %s; in formulas '%s' means the column, not this "
              "value (rename one of them)",
              v->name, t->name, v->name);
+    }
+}
+
+/* ---- tables nothing reads ---- */
+
+static void lint_unused_tables(Model *m, const Source *main_src)
+{
+    for (int i = 0; i < m->ntables; i++) {
+        const Table *t = m->tables[i];
+        if (t->assessed || t->referenced || t->src != main_src) continue;
+        bool read = false;
+        for (int k = 0; k < m->relaggs.n && !read; k++)
+            read = ((const RelAgg *)m->relaggs.items[k])->child == t;
+        if (read) continue;
+        warn(m, t->src, t->span,
+             "table '%s' is never used: no value reads it, yet %s.csv must still be given; "
+             "use it or remove it",
+             t->name, t->name);
     }
 }
 
@@ -188,6 +207,7 @@ static void check_eq(Expr *e, void *arg)
 
 void lint_model(Model *m, const Source *main_src)
 {
+    lint_unused_tables(m, main_src);
     lint_shadowed(m, main_src);
     lint_vetoes(m);
     lint_tie_order(m, main_src);

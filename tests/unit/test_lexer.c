@@ -549,8 +549,10 @@ Test(lexer, keyword_table_of_the_language_reference)
     bool in_table = false;
     int rows = 0;
     while (fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "## Keywords", 11)) in_table = true;
-        else if (!strncmp(line, "## ", 3)) in_table = false;
+        if (!strncmp(line, "## Keywords", 11))
+            in_table = true;
+        else if (!strncmp(line, "## ", 3))
+            in_table = false;
         if (!in_table || strncmp(line, "| `", 3) != 0) continue;
         char *en = line + 1, *zh = strchr(en, '|');
         cr_assert_not_null(zh);
