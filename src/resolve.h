@@ -35,6 +35,7 @@ typedef enum {
     FN_MONTH,
     FN_DAYS_BETWEEN,
     FN_DATE,
+    FN_NO_BAND, /* a step table's value in none of its bands: a run-time error */
     /* list and group aggregates */
     FN_COUNT,
     FN_SUM,
@@ -46,6 +47,9 @@ typedef enum {
     FN_RANK_ASC,
     FN_ZSCORE
 } FuncId;
+
+/* The name of FN_NO_BAND: a space keeps it from being written in a rule file. */
+#define STEP_NO_BAND " no band"
 
 typedef struct GroupAgg {
     FuncId fn;

@@ -115,6 +115,11 @@ ParameterizedTestParameters(lexer, keyword_spellings)
         {"test", "测试", "'test'"},
         {"expect", "期望", "'expect'"},
         {"contains", "包含", "'contains'"},
+        {"step", "分段", "'step'"},
+        {"first", "首个", "'first'"},
+        {"unique", "唯一", "'unique'"},
+        {"from", "从", "'from'"},
+        {"to", "到", "'to'"},
     };
     return cr_make_param_array(Keyword, kws, sizeof kws / sizeof kws[0]);
 }
