@@ -269,6 +269,9 @@ Value eval_call_values(Eval *ev, Expr *e, int32_t row, const Value *a)
     FuncId fn = e->bound->fn;
     int n = e->args.n;
     if (fn == FN_COALESCE) return a[0].null ? a[1] : a[0];
+    if (fn == FN_STEP_INPUT && a[0].null)
+        eval_fail(ev, e->args.items[0], row, "the value given to step table '%s' is empty", e->str);
+    if (fn == FN_STEP_INPUT) return a[0];
     for (int i = 0; i < n; i++)
         if (a[i].null) return a[i];
     Value v = {0};

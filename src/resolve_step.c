@@ -169,17 +169,24 @@ static bool read_bands(Resolver *r, Decl *d, Band *bands)
     return ok;
 }
 
+/* A call of the hidden built-in `name` on x, for step table d. */
+static Expr *hidden_call(Resolver *r, const Decl *d, const char *name, Expr *x)
+{
+    Expr *e = ast_expr(r->arena, E_CALL, d->name_span);
+    e->name = name;
+    e->name_span = d->name_span;
+    e->str = d->name;
+    e->src = d->src;
+    ptrvec_push(r->arena, &e->args, x);
+    return e;
+}
+
 /* if band 1 then v1 else if ... else <no band>, in written order: with
-** `first` the first band that holds the value wins. */
+** `first` the first band that holds the value wins. The first test reads x
+** through a check that it is not empty. */
 static Expr *chain(Resolver *r, Decl *d, Band *bands, Expr *x)
 {
-    Expr *none = ast_expr(r->arena, E_CALL, d->name_span);
-    none->name = STEP_NO_BAND;
-    none->name_span = d->name_span;
-    none->str = d->name;
-    none->src = d->src;
-    ptrvec_push(r->arena, &none->args, x);
-    Expr *tail = none;
+    Expr *tail = hidden_call(r, d, STEP_NO_BAND, x);
     bool ok = true;
     Expr **vals = ARENA_ARR(r->arena, Expr *, d->bands.n);
     for (int i = 0; i < d->bands.n; i++)
@@ -189,7 +196,7 @@ static Expr *chain(Resolver *r, Decl *d, Band *bands, Expr *x)
         Expr *v = vals[i];
         Expr *e = ast_expr(r->arena, E_IF, bands[i].b->span);
         e->src = d->src;
-        e->a = band_test(r, d, &bands[i], x);
+        e->a = band_test(r, d, &bands[i], i ? x : hidden_call(r, d, STEP_INPUT, x));
         e->b = v;
         e->c = tail;
         tail = e;
