@@ -415,7 +415,7 @@ Test(parser, step_tables)
     cr_assert_eq(d->bands.n, 2);
     b = d->bands.items[0];
     cr_expect_null(b->lo, "'to HI' is open below");
-    cr_expect_str_eq(dump(&ps, b->hi), "80%");
+    cr_expect_str_eq(dump(&ps, b->hi), "0.8");
 
     /* Names longer than the keywords stay names. */
     d = decl(&ps, 2);
