@@ -40,6 +40,8 @@ static Cell *mk_cell(struct ParseCtx *ctx, const char *text, Span sp);
 static Expect *mk_expect(struct ParseCtx *ctx, Expr *e, Expr *item, bool negated, Span sp);
 static Expr *mk_field(struct ParseCtx *ctx, Expr *a, Span name_span, Span sp);
 static DatedValue *mk_dated(struct ParseCtx *ctx, Expr *value, const char *from, Span at);
+static Decl *mk_step(struct ParseCtx *ctx, const char *name, Span name_span, bool unique,
+                     PtrVec bands, Span sp);
 }
 
 %union {
@@ -60,6 +62,7 @@ static DatedValue *mk_dated(struct ParseCtx *ctx, Expr *value, const char *from,
     TestRows *rows;
     TestRow *row;
     Expect *expect;
+    StepBand *band;
 }
 
 %token SCHEME "'scheme'" VERSION "'version'" IMPORT "'import'" PARAM "'param'"
@@ -73,6 +76,7 @@ static DatedValue *mk_dated(struct ParseCtx *ctx, Expr *value, const char *from,
 %token DEF "'def'" OUTPUT "'output'" EXTENDS "'extends'" REPLACE "'replace'" REMOVE "'remove'"
 %token TEST "'test'" EXPECT "'expect'" CONTAINS "'contains'" NOT_CONTAINS "'不包含'"
 %token PERIOD "'period'" FROM "'from'" TO "'to'" BEFORE "'before'"
+%token STEP "'step'" FIRST "'first'" UNIQUE "'unique'"
 %token ARROW "'->'" FATARROW "'=>'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
 %token <str> ID "name" STRING "string"
 %token <num> NUMBER "number"
@@ -93,6 +97,9 @@ static DatedValue *mk_dated(struct ParseCtx *ctx, Expr *value, const char *from,
 %type <row> test_row
 %type <vec> test_row_list dated_rest
 %type <expect> expect
+%type <decl> step_decl
+%type <vec> step_bands
+%type <band> step_band step_first step_value
 
 %precedence ELSE
 %left OR
@@ -161,6 +168,7 @@ decl
     | veto_decl
     | grades_decl
     | OUTPUT args                    { $$ = ast_decl(A, D_OUTPUT, @$); $$->keys = $2; }
+    | step_decl
     | DEF ID '(' args ')' '=' expr   { $$ = ast_decl(A, D_FUNC, @$); $$->name = $2; $$->name_span = @2;
                                        $$->keys = $4; $$->expr = $7; }
     | REPLACE decl                   { $$ = $2; if ($$) { $$->change = CHANGE_REPLACE; $$->span = @$; } }
@@ -417,6 +425,38 @@ expr
     | IF expr THEN expr ELSE expr    { $$ = ast_expr(A, E_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
     ;
 
+/* A step table: a one-argument function of banded values. A band open below
+** (`to HI`) can only come first: after a value, 'to' continues it (A to B). */
+step_decl
+    : STEP ID FIRST '{' step_bands '}'
+                                     { $$ = mk_step(ctx, $2, @2, false, $5, @$); }
+    | STEP ID UNIQUE '{' step_bands '}'
+                                     { $$ = mk_step(ctx, $2, @2, true, $5, @$); }
+    ;
+
+step_bands
+    : %empty                         { $$ = (PtrVec){0}; }
+    | step_first                     { $$ = (PtrVec){0}; ptrvec_push(A, &$$, $1); }
+    | step_bands step_band           { $$ = $1; ptrvec_push(A, &$$, $2); }
+    | step_bands ';'                 { $$ = $1; }
+    | step_bands error               { $$ = $1; }
+    ;
+
+step_first
+    : TO expr FATARROW step_value    { $$ = $4; $$->hi = $2; $$->span = @$; }
+    ;
+
+step_band
+    : FROM expr TO expr FATARROW step_value
+                                     { $$ = $6; $$->lo = $2; $$->hi = $4; $$->span = @$; }
+    | FROM expr FATARROW step_value  { $$ = $4; $$->lo = $2; $$->span = @$; }
+    ;
+
+step_value
+    : expr                           { $$ = ARENA_NEW(A, StepBand); $$->val = $1; }
+    | expr TO expr                   { $$ = ARENA_NEW(A, StepBand); $$->val = $1; $$->val_to = $3; }
+    ;
+
 /* ---- tests: rows of data, expectations, and declarations of their own ---- */
 
 test_block
@@ -564,6 +604,24 @@ static DatedValue *mk_dated(struct ParseCtx *ctx, Expr *value, const char *from,
     v->from = from;
     v->at = at;
     return v;
+}
+
+/* The table's input is a parameter no written name can equal (a space leads
+** it), so a param named like it in a bound still means the param. */
+static Decl *mk_step(struct ParseCtx *ctx, const char *name, Span name_span, bool unique,
+                     PtrVec bands, Span sp)
+{
+    Decl *d = ast_decl(ctx->arena, D_FUNC, sp);
+    d->name = name;
+    d->name_span = name_span;
+    d->step = true;
+    d->step_unique = unique;
+    d->bands = bands;
+    Expr *x = ast_expr(ctx->arena, E_NAME, name_span);
+    x->name = " x";
+    x->name_span = name_span;
+    ptrvec_push(ctx->arena, &d->keys, x);
+    return d;
 }
 
 Program *parse_program(Arena *a, Source *src, Diags *d)

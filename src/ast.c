@@ -175,6 +175,15 @@ static void walk_indicator(Indicator *ind, void (*fn)(Expr *, void *), void *ctx
 
 void ast_walk_decl(Decl *d, void (*fn)(Expr *e, void *ctx), void *ctx)
 {
+    /* A step table's written expressions are its bands' (its body and its
+    ** parameter are the resolver's). */
+    for (int k = 0; k < d->bands.n; k++) {
+        StepBand *b = d->bands.items[k];
+        Expr *parts[] = {b->lo, b->hi, b->val, b->val_to};
+        for (int j = 0; j < 4; j++)
+            if (parts[j]) fn(parts[j], ctx);
+    }
+    if (d->step) return;
     Expr *direct[] = {d->expr, d->cond, d->cap};
     for (int k = 0; k < 3; k++)
         if (direct[k]) fn(direct[k], ctx);

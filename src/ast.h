@@ -124,6 +124,13 @@ typedef struct OrderKey {
     bool desc;
 } OrderKey;
 
+/* One band of a step table: [lo, hi) (NULL: unbounded) mapped to val, or
+** interpolated linearly from val at lo to val_to at hi. */
+typedef struct StepBand {
+    Span span;
+    Expr *lo, *hi, *val, *val_to;
+} StepBand;
+
 typedef enum {
     D_IMPORT,
     D_PARAM,
@@ -189,6 +196,9 @@ typedef struct Decl {
     PtrVec rules; /* GradeRule * */
     const char *override_col;
     Span override_span;
+    /* D_FUNC written as a step table: its bands (StepBand *), its hit policy */
+    bool step, step_unique;
+    PtrVec bands;
 } Decl;
 
 /* ---- tests written in a rule file (`test "name" { ... }`) ---- */

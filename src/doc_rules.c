@@ -209,6 +209,22 @@ static void lets(DocCtx *c)
     }
 }
 
+/* A step table's bands: "[LO, HI) value", "A → B" when interpolated. */
+static const char *step_bands(DocCtx *c, const Decl *f)
+{
+    const char *s = tr(c->lang, f->step_unique ? PH_STEP_UNIQUE : PH_STEP_FIRST);
+    for (int k = 0; k < f->bands.n; k++) {
+        const StepBand *b = f->bands.items[k];
+        const char *lo = b->lo ? arena_printf(c->a, "[%s", doc_expr(c, b->lo)) : "(-∞";
+        const char *hi = b->hi ? arena_printf(c->a, "%s)", doc_expr(c, b->hi)) : "+∞)";
+        const char *v =
+            b->val_to ? arena_printf(c->a, "%s → %s", doc_expr(c, b->val), doc_expr(c, b->val_to))
+                      : doc_expr(c, b->val);
+        s = arena_printf(c->a, "%s%s%s, %s %s", s, k ? "; " : "", lo, hi, v);
+    }
+    return s;
+}
+
 static void functions(DocCtx *c, const FuncUse *u)
 {
     const char *h[] = {tr(c->lang, H_FUNCTION), tr(c->lang, H_DEFINITION)};
@@ -216,6 +232,12 @@ static void functions(DocCtx *c, const FuncUse *u)
     for (int i = 0; i < u->n; i++) {
         if (!u->used[i]) continue;
         const Decl *f = u->funcs[i];
+        if (f->step) {
+            const char *row[] = {named(c, arena_printf(c->a, "%s(x)", f->name), f->src),
+                                 step_bands(c, f)};
+            docbuf_row(c->b, t, row);
+            continue;
+        }
         const char **params = ARENA_ARR(c->a, const char *, f->keys.n + 1);
         for (int k = 0; k < f->keys.n; k++)
             params[k] = doc_expr(c, f->keys.items[k]);

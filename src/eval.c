@@ -269,6 +269,9 @@ Value eval_call_values(Eval *ev, Expr *e, int32_t row, const Value *a)
     FuncId fn = e->bound->fn;
     int n = e->args.n;
     if (fn == FN_COALESCE) return a[0].null ? a[1] : a[0];
+    if (fn == FN_STEP_INPUT && a[0].null)
+        eval_fail(ev, e->args.items[0], row, "the value given to step table '%s' is empty", e->str);
+    if (fn == FN_STEP_INPUT) return a[0];
     for (int i = 0; i < n; i++)
         if (a[i].null) return a[i];
     Value v = {0};
@@ -305,6 +308,13 @@ Value eval_call_values(Eval *ev, Expr *e, int32_t row, const Value *a)
         date_split(a[0].d, &y, &mo, &d);
         return num(dec_from_int(fn == FN_YEAR ? y : mo));
     case FN_DAYS_BETWEEN: return num(dec_from_int((int64_t)a[1].d - a[0].d));
+    case FN_NO_BAND: {
+        char buf[64];
+        dec_format(a[0].n, buf);
+        eval_fail(ev, e->args.items[0], row, "value %s falls into no band of step table '%s'", buf,
+                  e->str);
+        return v;
+    }
     default: return v;
     }
 }

@@ -32,7 +32,7 @@
 
 #define INDENT 4
 
-typedef enum { BK_TOP, BK_TABLE, BK_IND, BK_GRADES, BK_TEST, BK_ROWS } BlockKind;
+typedef enum { BK_TOP, BK_TABLE, BK_IND, BK_GRADES, BK_TEST, BK_ROWS, BK_STEP } BlockKind;
 
 typedef struct RunEntry {
     int line;
@@ -152,6 +152,7 @@ static void push_block(Layout *L)
     BlockKind k = L->item_kw == TABLE    ? BK_TABLE
                   : L->item_kw == GRADES ? BK_GRADES
                   : L->item_kw == TEST   ? BK_TEST
+                  : L->item_kw == STEP   ? BK_STEP
                   : L->item_kw == ID     ? BK_ROWS /* a test's rows: `persons (a, b) {` */
                                          : BK_IND;
     L->depth++;
@@ -182,6 +183,7 @@ static bool starts_decl(int t)
     case GRADES:
     case OUTPUT:
     case DEF:
+    case STEP:
     case TEST:
     case PERIOD:
     case REPLACE:
@@ -205,6 +207,8 @@ static bool starts_cell(int t)
 **            expression has a name right after an operand)
 **   test     expect, a declaration keyword, or a table's name before '(' that
 **            does not continue an expression
+**   step     from, or to right after '{' (only the first band may be open
+**            below; elsewhere 'to' continues a bound or a value: A to B)
 **   rows     a cell right after '{', or one that starts a line after the
 **            last cell of a row (cells of one row are joined by commas; two
 **            rows on one line are an error the layout must not hide)
@@ -222,6 +226,7 @@ static bool starts_item(const Layout *L, int at, int t, int prev, int next)
     case BK_TABLE:
         return t == ID && (prev == '{' || prev == ';' || prev == ']' || prev == '?' || prev == ID);
     case BK_IND: return t == INDICATOR || t == WHEN || (t == ELSE && (next == '=' || next == '{'));
+    case BK_STEP: return t == FROM || (t == TO && (prev == '{' || prev == ';'));
     case BK_GRADES:
         return t == OVERRIDE || (t == ID && (prev == '{' || prev == ';' || ends_operand(prev)));
     }

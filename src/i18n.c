@@ -195,6 +195,9 @@ static const char *const phrases[PHRASE_COUNT][LANG_COUNT] = {
     [PH_FUNCS_NOTE] = {"函数在调用处展开；下表只列出方案用到的函数。",
                        "A function is expanded where it is called; only the functions the "
                        "scheme uses are listed."},
+    [PH_STEP_FIRST] = {"分段计分，取首个含此值的档：",
+                       "step table, the first band that holds the value: "},
+    [PH_STEP_UNIQUE] = {"分段计分，各档互不重叠：", "step table, bands that do not overlap: "},
 };
 
 const char *tr(Lang lang, Phrase p)

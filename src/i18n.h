@@ -156,6 +156,8 @@ typedef enum {
     PH_LETS,
     PH_FUNCS,
     PH_FUNCS_NOTE,
+    PH_STEP_FIRST,
+    PH_STEP_UNIQUE,
     PHRASE_COUNT
 } Phrase;
 

@@ -791,6 +791,7 @@ Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok
         r.src = m->params[i]->decl->src;
         resolve_param(&r, m->params[i]);
     }
+    resolve_steps(&r);
     find_recursive_funcs(&r);
     bool assessed = find_assessed(&r);
     if (assessed || (library_ok && !d->nerrors)) check_funcs(&r);

@@ -35,6 +35,8 @@ typedef enum {
     FN_MONTH,
     FN_DAYS_BETWEEN,
     FN_DATE,
+    FN_NO_BAND,    /* a step table's value in none of its bands: a run-time error */
+    FN_STEP_INPUT, /* a step table's value, which must not be empty */
     /* list and group aggregates */
     FN_COUNT,
     FN_SUM,
@@ -46,6 +48,10 @@ typedef enum {
     FN_RANK_ASC,
     FN_ZSCORE
 } FuncId;
+
+/* The name of FN_NO_BAND: a space keeps it from being written in a rule file. */
+#define STEP_NO_BAND " no band"
+#define STEP_INPUT   " step input"
 
 typedef struct GroupAgg {
     FuncId fn;

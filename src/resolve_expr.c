@@ -42,6 +42,8 @@ static const FuncName func_names[] = {
     {"相隔天数", FN_DAYS_BETWEEN},
     {"date", FN_DATE},
     {"日期", FN_DATE},
+    {STEP_NO_BAND, FN_NO_BAND},
+    {STEP_INPUT, FN_STEP_INPUT},
     {"count", FN_COUNT},
     {"计数", FN_COUNT},
     {"sum", FN_SUM},
@@ -636,6 +638,8 @@ static Type resolve_scalar_call(Resolver *r, Expr *e, FuncId fn, const Ctx *ctx)
     case FN_MONTH: break;
     case FN_DAYS_BETWEEN: lo = hi = 2; break;
     case FN_DATE: res = T_DATET; break;
+    case FN_NO_BAND: res = T_ERR; break; /* never a value: the if-chain's type is its bands' */
+    case FN_STEP_INPUT: res = at[0]; break;
     default: break;
     }
     if (n < lo || n > hi) {
@@ -656,6 +660,8 @@ static Type resolve_scalar_call(Resolver *r, Expr *e, FuncId fn, const Ctx *ctx)
             }
         } else if (fn == FN_YEAR || fn == FN_MONTH || fn == FN_DAYS_BETWEEN) {
             expect_type(r, x, at[i], T_DATE, "the argument");
+        } else if (fn == FN_NO_BAND || fn == FN_STEP_INPUT) {
+            /* the input is checked by the bands' tests */
         } else if (fn == FN_DATE) {
             if (x->kind != E_STR)
                 EERR(r, x, x->span, "date() takes a literal such as \"2023-12-31\"");
@@ -711,7 +717,7 @@ static Type resolve_call(Resolver *r, Expr *e, const Ctx *ctx)
         const char *cands[NFUNCS + 64];
         size_t nc = 0;
         for (size_t i = 0; i < NFUNCS; i++)
-            cands[nc++] = func_names[i].name;
+            if (func_names[i].name[0] != ' ') cands[nc++] = func_names[i].name;
         for (Sym *x = r->m->symbols; x && nc < NFUNCS + 64; x = x->hh.next)
             if (x->kind == SYM_FUNC) cands[nc++] = x->name;
         const char *best = suggest_closest(e->name, cands, nc);

@@ -75,6 +75,9 @@ static inline const Source *expr_src(const Resolver *r, const Expr *e)
 #define EERR(r, e, span, ...)                                                                      \
     diag_at((r)->diags, DIAG_ERROR, expr_src((r), (e)), (span), __VA_ARGS__)
 
+/* resolve_step.c: writes each step table's body; before functions are checked */
+void resolve_steps(Resolver *r);
+
 /* resolve.c */
 extern const char *const sym_kind_names[];
 Sym *declare(Resolver *r, const char *name, Span span, SymKind k, void *ptr);

@@ -119,6 +119,9 @@ ParameterizedTestParameters(lexer, keyword_spellings)
         {"test", "测试", "'test'"},
         {"expect", "期望", "'expect'"},
         {"contains", "包含", "'contains'"},
+        {"step", "分段", "'step'"},
+        {"first", "首个", "'first'"},
+        {"unique", "唯一", "'unique'"},
     };
     return cr_make_param_array(Keyword, kws, sizeof kws / sizeof kws[0]);
 }

@@ -381,6 +381,57 @@ Test(parser, let_and_def)
     parsed_free(&ps);
 }
 
+Test(parser, step_tables)
+{
+    Parsed ps;
+    parse_ok(&ps, "分段 数量得分 首个 {\n"
+                  "    从 0 到 5 => 60\n"
+                  "    从 5 到 10 => 60 到 80\n"
+                  "    从 20 => 满分\n"
+                  "}\n"
+                  "step q unique { to 80% => 70 from 80% => 90 }\n"
+                  "let 从业年限 = 到期 - 1\n");
+    cr_assert_eq(ps.p->decls.n, 3);
+    Decl *d = decl(&ps, 0);
+    cr_expect_eq(d->kind, D_FUNC);
+    cr_expect(d->step);
+    cr_expect_not(d->step_unique);
+    cr_expect_str_eq(d->name, "数量得分");
+    cr_assert_eq(d->keys.n, 1, "a step table is a function of one value");
+    cr_expect_null(d->expr, "the resolver writes the body");
+    cr_assert_eq(d->bands.n, 3);
+    StepBand *b = d->bands.items[1];
+    cr_expect_str_eq(dump(&ps, b->lo), "5");
+    cr_expect_str_eq(dump(&ps, b->hi), "10");
+    cr_expect_str_eq(dump(&ps, b->val), "60");
+    cr_expect_str_eq(dump(&ps, b->val_to), "80");
+    b = d->bands.items[2];
+    cr_expect_null(b->hi);
+    cr_expect_null(b->val_to);
+    cr_expect_str_eq(dump(&ps, b->val), "满分");
+
+    d = decl(&ps, 1);
+    cr_expect(d->step_unique);
+    cr_assert_eq(d->bands.n, 2);
+    b = d->bands.items[0];
+    cr_expect_null(b->lo, "'to HI' is open below");
+    cr_expect_str_eq(dump(&ps, b->hi), "0.8");
+
+    /* Names longer than the keywords stay names. */
+    d = decl(&ps, 2);
+    cr_expect_str_eq(d->name, "从业年限");
+    cr_expect_str_eq(dump(&ps, d->expr), "(- 到期 1)");
+    parsed_free(&ps);
+}
+
+Test(parser, step_table_open_below_band_only_first)
+{
+    Parsed ps;
+    parse(&ps, "step s first { from 0 to 5 => 1 to 0 => 2 }");
+    cr_expect_str_eq(ps.diags, "1:38: unexpected '=>'\n");
+    parsed_free(&ps);
+}
+
 static Indicator *child(PtrVec *v, int i)
 {
     cr_assert_lt(i, v->n);
