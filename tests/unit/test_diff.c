@@ -173,10 +173,10 @@ Test(diff, columns_in_another_order_are_aligned)
 
 Test(diff, mismatched_tables_are_reported_at_both_places)
 {
-    Pair p = pair_run(TABLES "indicator x = s\n",
+    Pair p = pair_run(TABLES "indicator x = s + count(cases)\n",
                       "table persons key pid { s: int  dept: text }\n"
                       "table cases key cid { who -> persons  kind: text }\n"
-                      "assess persons\nindicator x = s\n",
+                      "assess persons\nindicator x = s + count(cases)\n",
                       FILES("persons.csv", persons_csv, "cases.csv", cases_csv), NULL);
     cr_assert(!p.ran);
     char *sum = kt_diag_summary(&p.d);
