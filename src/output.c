@@ -109,8 +109,73 @@ static void put_text(Out *o, const char *s)
         put_json_text(o, s, strlen(s));
 }
 
+/* Writes the decimal digits of v (at least `width` of them, zero-padded) and
+** returns how many. */
+static size_t put_digits(char *p, uint64_t v, int width)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width)
+        tmp[n++] = '0';
+    for (int k = 0; k < n; k++)
+        p[k] = tmp[n - 1 - k];
+    return (size_t)n;
+}
+
+/* A fixed-point number with `scale` fractional digits (units of 10^-scale),
+** written as dec_format writes the same value: no trailing fractional zeros,
+** no '.' for integers, '-' only for negatives. Most stored values fit 64 bits,
+** where this is much cheaper than the 128-bit path. */
+static size_t put_fixed(char *p, int64_t units, int scale, uint64_t one)
+{
+    char *start = p;
+    uint64_t m = units < 0 ? (uint64_t)0 - (uint64_t)units : (uint64_t)units;
+    if (units < 0) *p++ = '-';
+    uint64_t ip = m / one, fp = m % one;
+    p += put_digits(p, ip, 1);
+    if (fp) {
+        int width = scale;
+        while (fp % 10 == 0) {
+            fp /= 10;
+            width--;
+        }
+        *p++ = '.';
+        p += put_digits(p, fp, width);
+    }
+    return (size_t)(p - start);
+}
+
+/* A number column's cell straight from its storage; false for absent. */
+static bool put_number(Out *o, const NumCol *c, int32_t row)
+{
+    if (c->small) {
+        int32_t q = c->small[row];
+        if (q == INT32_MIN) return false;
+        o->len += put_fixed(reserve(o, 32), q, 4, 10000);
+        return true;
+    }
+    if (c->narrow) {
+        int64_t q = c->narrow[row];
+        if (q == INT64_MIN) return false;
+        o->len += put_fixed(reserve(o, 32), q, 12, 1000000000000ULL);
+        return true;
+    }
+    Dec x = c->wide[row];
+    if (x == DEC_NULL) return false;
+    o->len += dec_format(x, reserve(o, DEC_FMT_MAX));
+    return true;
+}
+
 static void put_value(Out *o, ValueDef *v, int32_t row)
 {
+    if (v->type.base == T_NUM && !v->type.list && v->computed && !v->released) {
+        if (!put_number(o, &v->num, row) && o->fmt == OUT_JSON) put_bytes(o, "null", 4);
+        return;
+    }
     Value x = value_get(o->ev, v, row);
     if (x.null) {
         if (o->fmt == OUT_JSON) put_bytes(o, "null", 4);
