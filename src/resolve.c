@@ -764,6 +764,35 @@ Model *resolve_scheme(Arena *a, Diags *d, PtrVec *programs, Intern *shared)
     return resolve_scheme_with(a, d, programs, false, shared);
 }
 
+/* A change to a base scheme that was never merged into one (extends.c merges
+** them, and reports those of a scheme that extends nothing): it declares
+** nothing that could be resolved. */
+static bool unmerged_change(const Decl *d)
+{
+    if (d->change == CHANGE_REMOVE || d->kind == D_GRADE_RULE) return true;
+    return d->kind == D_INDICATOR && d->change == CHANGE_REPLACE && !d->ind->formula &&
+           !d->ind->children.n && !d->ind->branches.n;
+}
+
+static void drop_unmerged_changes(Resolver *r, PtrVec *programs)
+{
+    for (int p = 0; p < programs->n; p++) {
+        Program *prog = programs->items[p];
+        int kept = 0;
+        for (int i = 0; i < prog->decls.n; i++) {
+            Decl *dl = prog->decls.items[i];
+            if (!unmerged_change(dl)) {
+                prog->decls.items[kept++] = dl;
+                continue;
+            }
+            r->src = dl->src;
+            RERR(r, dl->span, "'%s' changes a base scheme, but this one extends none",
+                 dl->change == CHANGE_REMOVE ? "remove" : "replace");
+        }
+        prog->decls.n = kept;
+    }
+}
+
 Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok, Intern *shared)
 {
     Model *m = ARENA_NEW(a, Model);
@@ -773,6 +802,7 @@ Model *resolve_scheme_with(Arena *a, Diags *d, PtrVec *programs, bool library_ok
     m->strings = shared ? shared : &m->own_strings;
     if (!shared) intern_init(m->strings);
     Resolver r = {.arena = a, .diags = d, .m = m, .library_ok = library_ok};
+    drop_unmerged_changes(&r, programs);
     Program *main_prog = programs->items[0];
     m->scheme_name = main_prog->scheme_name;
     m->version = main_prog->version;

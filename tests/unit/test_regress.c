@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include "kp_test_util.h"
 #include "parse.h"
+#include "resolve.h"
 
 #define FILES(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -157,4 +158,39 @@ Test(regress, int_keys_are_indexed_by_their_text)
                      "1,5,5,0,0,5,,,\n"
                      "2,6,6,0,0,6,,,\n");
     kt_free(&r);
+}
+
+/* Changes to a base scheme given straight to the resolver, without the
+** extends merge (found by fuzzing): `remove indicator X` has no indicator to
+** declare and crashed; it is now an error of its own. */
+Test(regress, unmerged_changes_reach_the_resolver_as_errors)
+{
+    const char *text = "scheme \"派生\" extends \"base.kp\"\n"
+                       "remove veto 违规\n"
+                       "remove indicator 丁\n"
+                       "replace indicator 甲 weight 50%\n"
+                       "replace grades 优秀 quota 1\n";
+    Arena a;
+    arena_init(&a);
+    Diags d;
+    diags_init(&d);
+    Source *s = source_from_mem("t.kp", text, strlen(text));
+    Program *p = parse_program(&a, s, &d);
+    cr_assert_eq(d.nerrors, 0);
+    ast_set_source(p);
+    PtrVec programs = {0};
+    ptrvec_push(&a, &programs, p);
+    Model *m = resolve_scheme(&a, &d, &programs, NULL);
+    cr_expect_null(m);
+    char *got = kt_diag_summary(&d);
+    cr_expect(strstr(got, "2:1: 'remove' changes a base scheme, but this one extends none") != NULL,
+              "%s", got);
+    cr_expect(strstr(got, "4:1: 'replace' changes a base scheme, but this one extends none") !=
+                  NULL,
+              "%s", got);
+    free(got);
+    if (m) resolve_free(m);
+    source_free(s);
+    diags_free(&d);
+    arena_free(&a);
 }
