@@ -324,8 +324,7 @@ DecStatus dec_parse(const char *s, size_t len, bool allow_percent, Dec *out)
     return finish(m, neg, DEC_OK, out);
 }
 
-/* Writes v in decimal, zero-padded to at least width digits. */
-static size_t put_u64(char *buf, uint64_t v, int width)
+size_t dec_put_digits(char *buf, uint64_t v, int width)
 {
     char tmp[20];
     int n = 0;
@@ -363,14 +362,14 @@ size_t dec_format(Dec a, char *buf)
     bool small = ip >> 64 == 0;
     uint64_t ihi = small ? (uint64_t)ip / e18 : (uint64_t)(ip / e18);
     uint64_t ilo = small ? (uint64_t)ip % e18 : (uint64_t)(ip % e18);
-    if (ihi != 0) p += put_u64(p, ihi, 0);
-    p += put_u64(p, ilo, ihi != 0 ? 18 : 0);
+    if (ihi != 0) p += dec_put_digits(p, ihi, 0);
+    p += dec_put_digits(p, ilo, ihi != 0 ? 18 : 0);
     if (fp != 0) {
         int width = DEC_DIGITS;
         for (; fp % 10 == 0; width--)
             fp /= 10;
         *p++ = '.';
-        p += put_u64(p, fp, width);
+        p += dec_put_digits(p, fp, width);
     }
     *p = '\0';
     return (size_t)(p - buf);

@@ -69,5 +69,8 @@ Dec dec_abs(Dec a);        /* callers ensure a != most negative */
 /* Writes the shortest exact form: no trailing fractional zeros, no '.' for
 ** integers, '-' for negatives, never "-0". Returns the length written. */
 size_t dec_format(Dec a, char *buf);
+/* Writes the digits of v, zero-padded to at least width of them (no NUL);
+** returns how many. */
+size_t dec_put_digits(char *buf, uint64_t v, int width);
 
 #endif

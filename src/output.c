@@ -109,23 +109,6 @@ static void put_text(Out *o, const char *s)
         put_json_text(o, s, strlen(s));
 }
 
-/* Writes the decimal digits of v (at least `width` of them, zero-padded) and
-** returns how many. */
-static size_t put_digits(char *p, uint64_t v, int width)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n < width)
-        tmp[n++] = '0';
-    for (int k = 0; k < n; k++)
-        p[k] = tmp[n - 1 - k];
-    return (size_t)n;
-}
-
 /* A fixed-point number with `scale` fractional digits (units of 10^-scale),
 ** written as dec_format writes the same value: no trailing fractional zeros,
 ** no '.' for integers, '-' only for negatives. Most stored values fit 64 bits,
@@ -136,7 +119,7 @@ static size_t put_fixed(char *p, int64_t units, int scale, uint64_t one)
     uint64_t m = units < 0 ? (uint64_t)0 - (uint64_t)units : (uint64_t)units;
     if (units < 0) *p++ = '-';
     uint64_t ip = m / one, fp = m % one;
-    p += put_digits(p, ip, 1);
+    p += dec_put_digits(p, ip, 1);
     if (fp) {
         int width = scale;
         while (fp % 10 == 0) {
@@ -144,7 +127,7 @@ static size_t put_fixed(char *p, int64_t units, int scale, uint64_t one)
             width--;
         }
         *p++ = '.';
-        p += put_digits(p, fp, width);
+        p += dec_put_digits(p, fp, width);
     }
     return (size_t)(p - start);
 }
