@@ -187,6 +187,13 @@ static void print_diags(Diags *d)
         fprintf(stderr, "kaoping: too many errors; stopped after %zu\n", d->nerrors);
 }
 
+/* Diagnostics as every command collects them: at most 20 errors. */
+static void begin_diags(Diags *d)
+{
+    diags_init(d);
+    d->max_errors = 20;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     int nfiles = 0, status = 0;
@@ -202,8 +209,7 @@ static int cmd_check(int argc, char **argv)
     if (!nfiles) return usage_error("check ", "%s", "no scheme given");
     for (int i = 0; i < argc; i++) {
         Diags d;
-        diags_init(&d);
-        d.max_errors = 20;
+        begin_diags(&d);
         KpScheme *s = kp_compile(argv[i], &d);
         if (s) kp_check_tests(argv[i], &d);
         print_diags(&d);
@@ -319,6 +325,13 @@ static int parse_args(const Command *cmd, int argc, char **argv, CmdArgs *a)
     if (a->out && a->explain_out && !strcmp(a->out, a->explain_out))
         return usage_error(cmd->name, "-o and --explain name the same file '%s'", a->out);
     return 0;
+}
+
+/* A command's arguments: --set slots for every argument, then parse_args. */
+static int begin_args(const Command *cmd, int argc, char **argv, CmdArgs *a)
+{
+    a->sets = calloc((size_t)argc + 1, sizeof(char *));
+    return parse_args(cmd, argc, argv, a);
 }
 
 static int run_format(const CmdArgs *a, KpFormat *fmt)
@@ -600,8 +613,7 @@ static KpScheme *prepare(const CmdArgs *a, bool explain, Diags *d, Progress *pr)
 static int cmd_run(int argc, char **argv)
 {
     CmdArgs a = {0};
-    a.sets = calloc((size_t)argc + 1, sizeof(char *));
-    int st = parse_args(&run_cmd, argc, argv, &a);
+    int st = begin_args(&run_cmd, argc, argv, &a);
     KpFormat fmt = KP_FORMAT_CSV;
     if (st == 0) st = check_lang(&run_cmd, &a);
     if (st == 0) st = run_format(&a, &fmt);
@@ -610,8 +622,7 @@ static int cmd_run(int argc, char **argv)
         return st < 0 ? 0 : st;
     }
     Diags d;
-    diags_init(&d);
-    d.max_errors = 20;
+    begin_diags(&d);
     Progress pr = {.zh = run_lang(&a) == KP_LANG_ZH};
     KpScheme *s = prepare(&a, false, &d, &pr);
     int status = s && kp_compute(s, &d) ? write_outputs(s, &a, fmt, &d) : 1;
@@ -630,8 +641,7 @@ static const Command explain_cmd = {"explain ", usage_explain, "one scheme at a 
 static int cmd_explain(int argc, char **argv)
 {
     CmdArgs a = {0};
-    a.sets = calloc((size_t)argc + 1, sizeof(char *));
-    int st = parse_args(&explain_cmd, argc, argv, &a);
+    int st = begin_args(&explain_cmd, argc, argv, &a);
     if (st == 0) st = check_lang(&explain_cmd, &a);
     if (st == 0 && a.format && strcmp(a.format, "text") && strcmp(a.format, "json"))
         st = usage_error("explain ", "unknown format '%s' (expected text or json)", a.format);
@@ -640,8 +650,7 @@ static int cmd_explain(int argc, char **argv)
         return st < 0 ? 0 : st;
     }
     Diags d;
-    diags_init(&d);
-    d.max_errors = 20;
+    begin_diags(&d);
     Progress pr = {.zh = run_lang(&a) == KP_LANG_ZH};
     KpScheme *s = prepare(&a, true, &d, &pr);
     char *text = NULL;
@@ -687,17 +696,15 @@ static int doc_options(const CmdArgs *a, KpDocFormat *fmt, KpLang *lang)
 static int cmd_doc(int argc, char **argv)
 {
     CmdArgs a = {0};
-    a.sets = calloc((size_t)argc + 1, sizeof(char *));
     Emitter e = {.doc = true};
-    int st = parse_args(&doc_cmd, argc, argv, &a);
+    int st = begin_args(&doc_cmd, argc, argv, &a);
     if (st == 0) st = doc_options(&a, &e.doc_fmt, &e.lang);
     if (st != 0) {
         free(a.sets);
         return st < 0 ? 0 : st;
     }
     Diags d;
-    diags_init(&d);
-    d.max_errors = 20;
+    begin_diags(&d);
     e.d = &d;
     e.s = compile_with_sets(&a, &d);
     /* Warnings are shown as check shows them; the document is written all the same. */
@@ -749,8 +756,7 @@ static int cmd_test(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--coverage")) continue;
         Diags d;
-        diags_init(&d);
-        d.max_errors = 20;
+        begin_diags(&d);
         KpTestReport rep = {0};
         bool compiled = kp_test_file(argv[i], coverage, &rep, &d);
         if (!compiled) status = 1;
@@ -807,8 +813,7 @@ static int fmt_one(const char *path, FmtMode mode)
 {
     bool from_stdin = !strcmp(path, "-");
     Diags d;
-    diags_init(&d);
-    d.max_errors = 20;
+    begin_diags(&d);
     size_t len = 0;
     bool changed = false;
     char *text =
@@ -909,7 +914,7 @@ static KpScheme *compile_new(const CmdArgs *a, KpScheme *old, Diags *d)
 
 static int diff_args(int argc, char **argv, CmdArgs *a, KpDiffFormat *fmt, int *top)
 {
-    int st = parse_args(&diff_cmd, argc, argv, a);
+    int st = begin_args(&diff_cmd, argc, argv, a);
     if (st) return st;
     if (!a->scheme2 && !a->nsets)
         return usage_error("diff ", "%s",
@@ -926,7 +931,6 @@ static int diff_args(int argc, char **argv, CmdArgs *a, KpDiffFormat *fmt, int *
 static int cmd_diff(int argc, char **argv)
 {
     CmdArgs a = {0};
-    a.sets = calloc((size_t)argc + 1, sizeof(char *));
     KpDiffFormat fmt = KP_DIFF_TEXT;
     int top = 0;
     int st = diff_args(argc, argv, &a, &fmt, &top);
@@ -935,8 +939,7 @@ static int cmd_diff(int argc, char **argv)
         return st < 0 ? 0 : st;
     }
     Diags d;
-    diags_init(&d);
-    d.max_errors = 20;
+    begin_diags(&d);
     KpScheme *old = kp_compile(a.scheme, &d);
     KpScheme *new_ = old ? compile_new(&a, old, &d) : NULL;
     int status = new_ ? 0 : 1;

@@ -184,6 +184,19 @@ static bool call_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_
     return true;
 }
 
+/* A literal's or a param's value: the same for every row. */
+static Value constant(const Bound *b)
+{
+    return b->kind == B_LIT ? b->lit : b->param->value;
+}
+
+/* A computed value of the assessed rows, computed on first use. */
+static const ValueDef *ready(Eval *ev, const Bound *b)
+{
+    if (!b->val->computed) compute_value(ev, b->val);
+    return b->val;
+}
+
 void vec_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act, Dec *out)
 {
     const Bound *b = e->bound;
@@ -194,15 +207,14 @@ void vec_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act, 
     switch (b->kind) {
     case B_LIT:
     case B_PARAM: {
-        Value v = b->kind == B_LIT ? b->lit : b->param->value;
+        Value v = constant(b);
         for (int i = 0; i < n; i++)
             out[i] = v.null || !on(act, i) ? DEC_NULL : v.n;
         return;
     }
     case B_VALUE:
         if (ev->rowbuf) break;
-        if (!b->val->computed) compute_value(ev, b->val);
-        numcol_gather(&b->val->num, rows, n, out);
+        numcol_gather(&ready(ev, b)->num, rows, n, out);
         return;
     case B_COL: column_num(ev, e, rows, n, act, out); return;
     case B_FUNC:
@@ -294,9 +306,9 @@ static bool text_ids(Eval *ev, Expr *x, const int32_t *rows, int n, uint32_t *ou
         return true;
     }
     if (b->kind == B_VALUE && !ev->rowbuf) {
-        if (!b->val->computed) compute_value(ev, b->val);
+        const uint32_t *col = ready(ev, b)->text;
         for (int i = 0; i < n; i++)
-            out[i] = b->val->text[rows[i]];
+            out[i] = col[rows[i]];
         return true;
     }
     if (b->kind != B_COL || b->npath != 1) return false;
@@ -364,17 +376,18 @@ void vec_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act,
     switch (b->kind) {
     case B_LIT:
     case B_PARAM: {
-        Value v = b->kind == B_LIT ? b->lit : b->param->value;
+        Value v = constant(b);
         for (int i = 0; i < n; i++)
             out[i] = v.null || !on(act, i) ? TRUTH_NULL : v.b;
         return;
     }
-    case B_VALUE:
+    case B_VALUE: {
         if (ev->rowbuf) break;
-        if (!b->val->computed) compute_value(ev, b->val);
+        const uint8_t *col = ready(ev, b)->boolean;
         for (int i = 0; i < n; i++)
-            out[i] = b->val->boolean[rows[i]];
+            out[i] = col[rows[i]];
         return;
+    }
     case B_FUNC:
         if (e->kind == E_UNARY && e->op == OP_NOT) {
             vec_bool(ev, e->a, rows, n, act, out);
