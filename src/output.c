@@ -8,16 +8,22 @@
 #include "date.h"
 #include "xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Rows are formatted into a buffer that is handed to stdio in large blocks:
 ** at a million persons, per-field stdio calls cost more than the formatting. */
 #define OUT_FLUSH (1 << 16)
+/* Large outputs are formatted by two threads, a block of rows each in turn:
+** formatting is pure reading of finished columns, and the blocks keep memory
+** small and the bytes in order. */
+#define OUT_BLOCK_ROWS   4096
+#define OUT_PARALLEL_MIN (4 * OUT_BLOCK_ROWS)
 
 typedef struct Out {
     Eval *ev;
-    FILE *f;
+    FILE *f; /* NULL: a block buffer, which grows instead of being flushed */
     OutFormat fmt;
     PtrVec cols; /* ValueDef * in output order */
     char *buf;
@@ -34,9 +40,9 @@ static void flush(Out *o)
 static char *reserve(Out *o, size_t n)
 {
     if (o->len + n > o->cap) {
-        flush(o);
-        if (n > o->cap) {
-            o->cap = n;
+        if (o->f) flush(o);
+        if (o->len + n > o->cap) {
+            o->cap = o->len + n > 2 * o->cap ? o->len + n : 2 * o->cap;
             o->buf = xrealloc(o->buf, o->cap);
         }
     }
@@ -330,6 +336,93 @@ static void json_row(Out *o, int32_t row, bool last)
     put_str(o, last ? "}\n" : "},\n");
 }
 
+/* Rows [from, to) in key order. */
+static void format_rows(Out *o, int32_t from, int32_t to)
+{
+    int32_t n = o->ev->nrows;
+    for (int32_t i = from; i < to; i++) {
+        if (o->fmt == OUT_CSV)
+            csv_row(o, key_row(o->ev, i));
+        else
+            json_row(o, key_row(o->ev, i), i == n - 1);
+    }
+}
+
+/* The second formatter: odd blocks, into its own buffer, which the writing
+** thread empties before the next one. */
+typedef struct Helper {
+    Out out;
+    int32_t nblocks;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int32_t ready; /* the block in out.buf, waiting to be written; -1 none */
+} Helper;
+
+static void block_range(const Out *o, int32_t b, int32_t *from, int32_t *to)
+{
+    int32_t n = o->ev->nrows;
+    *from = b * OUT_BLOCK_ROWS;
+    *to = n - *from < OUT_BLOCK_ROWS ? n : *from + OUT_BLOCK_ROWS;
+}
+
+static void *helper_main(void *arg)
+{
+    Helper *h = arg;
+    for (int32_t b = 1; b < h->nblocks; b += 2) {
+        pthread_mutex_lock(&h->mu);
+        while (h->ready >= 0)
+            pthread_cond_wait(&h->cv, &h->mu);
+        pthread_mutex_unlock(&h->mu);
+        int32_t from, to;
+        block_range(&h->out, b, &from, &to);
+        h->out.len = 0;
+        format_rows(&h->out, from, to);
+        pthread_mutex_lock(&h->mu);
+        h->ready = b;
+        pthread_cond_signal(&h->cv);
+        pthread_mutex_unlock(&h->mu);
+    }
+    return NULL;
+}
+
+/* Every row, on two threads when there are enough of them; false when no
+** second thread could be started (nothing is written then). */
+static bool format_rows_parallel(Out *o)
+{
+    Helper h = {.out = *o, .ready = -1};
+    h.nblocks = (o->ev->nrows + OUT_BLOCK_ROWS - 1) / OUT_BLOCK_ROWS;
+    h.out.f = NULL;
+    h.out.len = 0;
+    h.out.buf = xmalloc(h.out.cap);
+    pthread_mutex_init(&h.mu, NULL);
+    pthread_cond_init(&h.cv, NULL);
+    pthread_t t;
+    bool started = pthread_create(&t, NULL, helper_main, &h) == 0;
+    for (int32_t b = 0; started && b < h.nblocks; b++) {
+        if (b % 2 == 0) {
+            int32_t from, to;
+            block_range(o, b, &from, &to);
+            format_rows(o, from, to);
+            continue;
+        }
+        pthread_mutex_lock(&h.mu);
+        while (h.ready != b)
+            pthread_cond_wait(&h.cv, &h.mu);
+        pthread_mutex_unlock(&h.mu);
+        flush(o);
+        fwrite_unlocked(h.out.buf, 1, h.out.len, o->f);
+        pthread_mutex_lock(&h.mu);
+        h.ready = -1;
+        pthread_cond_signal(&h.cv);
+        pthread_mutex_unlock(&h.mu);
+    }
+    if (started) pthread_join(t, NULL);
+    pthread_mutex_destroy(&h.mu);
+    pthread_cond_destroy(&h.cv);
+    free(h.out.buf);
+    return started;
+}
+
 bool output_write(Eval *ev, FILE *f, OutFormat fmt)
 {
     Model *m = ev->m;
@@ -347,7 +440,8 @@ bool output_write(Eval *ev, FILE *f, OutFormat fmt)
         for (int i = 0; i < 4; i++)
             ptrvec_push(m->arena, &o.cols, tot[i]);
     }
-    /* Compute everything first, so a runtime error leaves nothing half-written. */
+    /* Compute everything first, so a runtime error leaves nothing half-written
+    ** (and the formatting threads only read). */
     for (int i = 0; i < o.cols.n; i++)
         compute_value(ev, o.cols.items[i]);
     compute_value(ev, m->v_total);
@@ -359,18 +453,15 @@ bool output_write(Eval *ev, FILE *f, OutFormat fmt)
     int32_t n = ev->nrows;
     if (fmt == OUT_CSV) {
         csv_header(&o);
-        for (int32_t i = 0; i < n; i++)
-            csv_row(&o, key_row(ev, i));
     } else {
         put_str(&o, "{\n  \"scheme\": ");
         put_text(&o, m->scheme_name ? m->scheme_name : "");
         put_str(&o, ",\n  \"version\": ");
         put_text(&o, m->version ? m->version : "");
         put_str(&o, ",\n  \"results\": [\n");
-        for (int32_t i = 0; i < n; i++)
-            json_row(&o, key_row(ev, i), i == n - 1);
-        put_str(&o, "  ]\n}\n");
     }
+    if (n < OUT_PARALLEL_MIN || !format_rows_parallel(&o)) format_rows(&o, 0, n);
+    if (fmt == OUT_JSON) put_str(&o, "  ]\n}\n");
     flush(&o);
     free(o.buf);
     return !ferror(f);
