@@ -55,6 +55,9 @@ static void grow_slots(Intern *in)
 {
     uint32_t mask = in->mask * 2 + 1;
     uint32_t *slots = xcalloc((size_t)mask + 1, sizeof(uint32_t));
+    /* Probes land anywhere in the table: with 4 KiB pages nearly every one
+    ** would also miss the TLB once the table passes a few megabytes. */
+    xadvise_huge(slots, ((size_t)mask + 1) * sizeof(uint32_t));
     for (uint32_t id = 1; id < in->count; id++) {
         uint32_t i = in->entries[id].hash & mask;
         while (slots[i])
@@ -92,10 +95,12 @@ uint32_t intern_put(Intern *in, const char *s, size_t len)
     if (in->count == in->ids_cap) {
         in->ids_cap *= 2;
         in->entries = xrealloc(in->entries, in->ids_cap * sizeof(InternEntry));
+        xadvise_huge(in->entries, in->ids_cap * sizeof(InternEntry));
     }
     while (in->nchars + len + 1 > in->chars_cap) {
         in->chars_cap *= 2;
         in->chars = xrealloc(in->chars, in->chars_cap);
+        xadvise_huge(in->chars, in->chars_cap);
     }
     uint32_t id = in->count++;
     in->entries[id] = (InternEntry){h, (uint32_t)in->nchars, (uint32_t)len};

@@ -8,6 +8,7 @@
 #include "load.h"
 #include "cell.h"
 #include "csvpipe.h"
+#include "fold.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -271,65 +272,6 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
     return true;
 }
 
-/* Folds a batch of parsed rows into the aggregates table t of ev's model
-** feeds: each filter and argument is evaluated for the whole batch at once. */
-static void fold_batch(Eval *ev, Table *t, Value *buf, const uint32_t *lines, int k)
-{
-    int32_t rows[EVAL_BATCH];
-    uint8_t act[EVAL_BATCH], w[EVAL_BATCH];
-    Dec x[EVAL_BATCH];
-    size_t stride = (size_t)t->ncols;
-    for (int i = 0; i < k; i++)
-        rows[i] = i;
-    ev->rowbuf = buf;
-    ev->buf_lines = lines;
-    ev->row_ncols = t->ncols;
-    for (int a = 0; a < t->naggs; a++) {
-        RelAgg *ag = t->aggs[a];
-        size_t via = (size_t)ag->via->index;
-        for (int i = 0; i < k; i++)
-            act[i] = !buf[(size_t)i * stride + via].null;
-        if (ag->where) {
-            vec_bool(ev, ag->where, rows, k, act, w);
-            for (int i = 0; i < k; i++) {
-                if (!act[i]) continue;
-                if (w[i] == 2) {
-                    ev->rowvals = buf + (size_t)i * stride;
-                    ev->row_line = lines[i];
-                    eval_fail(ev, ag->where, -1,
-                              "the filter is empty (it uses a value that is absent)");
-                }
-                act[i] = w[i];
-            }
-        }
-        if (ag->arg) vec_num(ev, ag->arg, rows, k, act, x);
-        for (int i = 0; i < k; i++) {
-            if (!act[i]) continue;
-            int32_t parent = buf[(size_t)i * stride + via].d;
-            if (ag->func == AGG_COUNT) {
-                ag->n[parent]++;
-                continue;
-            }
-            if (x[i] == DEC_NULL) continue;
-            bool first = ag->n[parent]++ == 0;
-            Dec cur = first ? x[i] : numcol_get(&ag->acc, parent);
-            if (!first && (ag->func == AGG_SUM || ag->func == AGG_AVG)) {
-                if (dec_add(cur, x[i], &cur) != DEC_OK) {
-                    ev->rowvals = buf + (size_t)i * stride;
-                    ev->row_line = lines[i];
-                    eval_fail(ev, ag->origin, -1, "arithmetic overflow");
-                }
-            } else if (!first &&
-                       (ag->func == AGG_MIN ? dec_cmp(x[i], cur) < 0 : dec_cmp(x[i], cur) > 0)) {
-                cur = x[i];
-            }
-            numcol_set(&ag->acc, parent, cur);
-        }
-    }
-    ev->rowbuf = NULL;
-    ev->rowvals = NULL;
-}
-
 /* "cases.csv" of "dir/cases.csv", for progress reports. */
 static const char *csv_name(const char *path)
 {
@@ -489,6 +431,8 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
         also->row_table = L.also_t;
         also->row_path = t->path;
     }
+    fold_prepare(ev, t);
+    if (also) fold_prepare(also, L.also_t);
     bool ok = read_header(&L) && load_rows(&L);
     ev->row_table = NULL;
     ev->rowvals = NULL;

@@ -112,6 +112,11 @@ struct RelAgg {
     /* per parent row */
     NumCol acc;  /* running sum/min/max (not for count) */
     uint32_t *n; /* rows folded */
+    /* A filter that reads one enum or bool column of the row: its answer per
+    ** value of that column (fold.c), or NULL. */
+    uint8_t *lookup;
+    uint8_t lookup_null;
+    int lookup_col;
 };
 
 typedef enum {
