@@ -22,13 +22,22 @@ static void alloc_storage(Eval *ev, ValueDef *v)
     }
 }
 
-static void store(ValueDef *v, int32_t row, Value x)
+/* A number of v's column: into the part of a split computation, when this is one. */
+static inline void set_num(Eval *ev, ValueDef *v, int32_t row, Dec x)
+{
+    if (ev->part)
+        numcol_set(ev->part, row - ev->lo, x);
+    else
+        numcol_set(&v->num, row, x);
+}
+
+static void store(Eval *ev, ValueDef *v, int32_t row, Value x)
 {
     switch (v->type.base) {
     case T_TEXT: v->text[row] = x.null ? INTERN_NONE : x.t; break;
     case T_DATE: v->date[row] = x.null ? INT32_MIN : x.d; break;
     case T_BOOL: v->boolean[row] = x.null ? 2 : x.b; break;
-    default: numcol_set(&v->num, row, x.null ? DEC_NULL : x.n); break;
+    default: set_num(ev, v, row, x.null ? DEC_NULL : x.n); break;
     }
 }
 
@@ -75,10 +84,11 @@ static Dec mul_checked(Eval *ev, const Expr *at, int32_t row, Dec a, Dec b)
 
 /* ---- indicators ---- */
 
-/* The rows [start, start + n) of the assessed table. */
-static int batch_rows(Eval *ev, int32_t start, int32_t *rows)
+/* The rows [start, start + n) of the assessed table, n at most a batch and
+** start + n at most end. */
+static int batch_rows(int32_t start, int32_t end, int32_t *rows)
 {
-    int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+    int n = end - start < EVAL_BATCH ? end - start : EVAL_BATCH;
     for (int i = 0; i < n; i++)
         rows[i] = start + i;
     return n;
@@ -87,12 +97,13 @@ static int batch_rows(Eval *ev, int32_t start, int32_t *rows)
 static void ensure_choice(Eval *ev, ValueDef *v)
 {
     if (v->choice) return;
+    eval_shared_init(ev);
     Indicator *ind = v->ind;
     v->choice = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
     int32_t rows[EVAL_BATCH];
     uint8_t c[EVAL_BATCH], open[EVAL_BATCH];
     for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = batch_rows(ev, start, rows);
+        int n = batch_rows(start, ev->nrows, rows);
         memset(open, 1, (size_t)n);
         for (int k = 0; k < ind->branches.n; k++) {
             Branch *b = ind->branches.items[k];
@@ -220,8 +231,8 @@ static void compute_indicator(Eval *ev, ValueDef *v)
     int32_t rows[EVAL_BATCH];
     Dec out[EVAL_BATCH];
     uint8_t act[EVAL_BATCH];
-    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = batch_rows(ev, start, rows);
+    for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
+        int n = batch_rows(start, ev->hi, rows);
         for (int i = 0; i < n; i++) {
             act[i] = 1;
             for (int k = 0; k < nwithin && act[i]; k++)
@@ -241,7 +252,7 @@ static void compute_indicator(Eval *ev, ValueDef *v)
                 Branch *b = ind->branches.items[v->choice[row]];
                 x = b->formula ? out[i] : level_sum(ev, &b->children, row, bw[v->choice[row]]);
             }
-            numcol_set(&v->num, row, x);
+            set_num(ev, v, row, x);
         }
     }
     ev_free(ev, within);
@@ -266,8 +277,8 @@ static void compute_number(Eval *ev, ValueDef *v)
         compute_value(ev, ev->m->values[v->prev_total]);
         prev = &ev->m->values[v->prev_total]->num;
     }
-    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = batch_rows(ev, start, rows);
+    for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
+        int n = batch_rows(start, ev->hi, rows);
         const uint8_t *mask = NULL;
         if (v->kind == VAL_ADJUST && v->cond) {
             vec_bool(ev, v->cond, rows, n, NULL, c);
@@ -299,7 +310,7 @@ static void compute_number(Eval *ev, ValueDef *v)
                 else if (x[i] == DEC_NULL)
                     eval_fail(ev, v->formula, row, "the adjusted total has no value");
             }
-            numcol_set(&v->num, row, x[i]);
+            set_num(ev, v, row, x[i]);
         }
     }
 }
@@ -309,11 +320,11 @@ static void compute_formula(Eval *ev, ValueDef *v)
 {
     int32_t rows[EVAL_BATCH];
     Value x[EVAL_BATCH];
-    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = batch_rows(ev, start, rows);
+    for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
+        int n = batch_rows(start, ev->hi, rows);
         eval_vec(ev, v->formula, rows, n, NULL, x);
         for (int i = 0; i < n; i++)
-            store(v, rows[i], x[i]);
+            store(ev, v, rows[i], x[i]);
     }
 }
 
@@ -354,8 +365,8 @@ static void compute_totals(Eval *ev, ValueDef *v)
             compute_value(ev, parts[k]);
     int32_t rows[EVAL_BATCH];
     Dec x[EVAL_BATCH];
-    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = batch_rows(ev, start, rows);
+    for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
+        int n = batch_rows(start, ev->hi, rows);
         switch (v->kind) {
         case VAL_SCORE:
             for (int i = 0; i < n; i++)
@@ -373,7 +384,7 @@ static void compute_totals(Eval *ev, ValueDef *v)
             break;
         }
         for (int i = 0; i < n; i++)
-            numcol_set(&v->num, rows[i], x[i]);
+            set_num(ev, v, rows[i], x[i]);
     }
     ev_free(ev, w);
 }
@@ -403,7 +414,15 @@ static void release_inputs(Eval *ev, ValueDef *v)
 void compute_value(Eval *ev, ValueDef *v)
 {
     if (v->computed) return;
+    eval_shared_init(ev);
+    /* A value computed on first use, inside another's computation, covers
+    ** every row; the outer one then goes on with its own rows. */
+    int32_t lo = ev->lo, hi = ev->hi;
+    ev->lo = 0;
+    ev->hi = ev->nrows;
     compute_value_columns(ev, v);
+    ev->lo = lo;
+    ev->hi = hi;
     release_inputs(ev, v);
 }
 
@@ -419,20 +438,12 @@ static void compute_value_columns(Eval *ev, ValueDef *v)
         return;
     }
     alloc_storage(ev, v);
-    if (v->kind == VAL_INDICATOR) {
-        compute_indicator(ev, v);
-        v->computed = true;
-        return;
-    }
-    if (v->kind == VAL_LET || v->kind == VAL_BONUS || v->kind == VAL_PENALTY ||
-        v->kind == VAL_ADJUST) {
-        if (v->type.base == T_NUM && !v->type.list)
-            compute_number(ev, v);
-        else
-            compute_formula(ev, v);
-        v->computed = true;
-        return;
-    }
-    compute_totals(ev, v);
+    ComputeFn fn = compute_totals;
+    if (v->kind == VAL_INDICATOR)
+        fn = compute_indicator;
+    else if (v->kind == VAL_LET || v->kind == VAL_BONUS || v->kind == VAL_PENALTY ||
+             v->kind == VAL_ADJUST)
+        fn = v->type.base == T_NUM && !v->type.list ? compute_number : compute_formula;
+    compute_rows(ev, v, fn);
     v->computed = true;
 }

@@ -30,6 +30,13 @@ typedef struct Eval {
     void **allocs;            /* every run-time allocation, freed by eval_free_all */
     size_t nallocs, cap_allocs;
     bool keep_values; /* never free a let's column: explanations read them all */
+    /* The rows a value's column is computed for, [lo, hi): all of them, or one
+    ** part when the column is split across threads (compute_par.c). A part
+    ** other than the first writes its numbers into `part` (row lo at 0), and
+    ** jumps to on_shared (code 2) rather than build state every row shares. */
+    int32_t lo, hi;
+    NumCol *part;
+    jmp_buf *on_shared;
     /* Told now and then how far a long run is (rows of table `what` read, or
     ** values computed); NULL when nobody is watching. */
     void (*progress)(void *ctx, int stage, const char *what, uint64_t done, uint64_t total);
@@ -77,8 +84,21 @@ void *ev_alloc(Eval *ev, size_t n);
 void ev_free(Eval *ev, void *p);
 void eval_free_all(Eval *ev);
 
+/* Called where work would build state every row shares (a value's column,
+** a group, a group aggregate, the key order): a part of a column split
+** across threads cannot, and gives up; the column is then computed on one
+** thread. */
+static inline void eval_shared_init(Eval *ev)
+{
+    if (ev->on_shared) longjmp(*ev->on_shared, 2);
+}
+
 /* compute.c */
 void compute_value(Eval *ev, ValueDef *v);
+/* compute_par.c: runs fn (which computes v's column for rows [ev->lo,
+** ev->hi)) over every row, on two threads when there are enough rows. */
+typedef void (*ComputeFn)(Eval *ev, ValueDef *v);
+void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn);
 /* Is the indicator scored for this row: every enclosing variant was taken? */
 bool indicator_active(Eval *ev, Indicator *ind, int32_t row);
 Value value_get(Eval *ev, ValueDef *v, int32_t row);

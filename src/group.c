@@ -29,6 +29,7 @@ static bool value_same(Value a, Value b)
 void group_build(Eval *ev, Group *g)
 {
     if (g->built) return;
+    eval_shared_init(ev);
     int32_t n = ev->nrows;
     int k = g->keys.n;
     g->gid = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
@@ -184,6 +185,7 @@ static void compute_spread(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *mean)
 
 void group_agg_compute(Eval *ev, GroupAgg *ga)
 {
+    eval_shared_init(ev);
     group_build(ev, ga->g);
     int32_t ng = ga->g->ngroups;
     size_t n = (size_t)(ng ? ng : 1);

@@ -18,6 +18,7 @@ static int key_cmp(const void *pa, const void *pb, void *arg)
 void key_order(Eval *ev)
 {
     if (ev->key_order_known) return;
+    eval_shared_init(ev);
     Model *m = ev->m;
     int32_t n = ev->nrows;
     const uint32_t *key = m->assessed->key_text;

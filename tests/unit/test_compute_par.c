@@ -1,0 +1,227 @@
+/*
+** test_compute_par.c — a value's column computed on two threads
+** (compute_par.c): the same values and the same first error as computing the
+** rows in order, and a half that needs shared state gives its rows back.
+*/
+#include "kp_test_util.h"
+
+#include "eval.h"
+
+/* ---- the driver, with a column function made for the test ---- */
+
+typedef struct Plan {
+    int32_t shared_at; /* the row that asks for shared state, or -1 */
+    int32_t fail_at[2];
+} Plan;
+
+static Plan plan;
+
+/* row * 3, and one row far too wide for the narrow tiers, so the halves'
+** columns widen at different times. */
+static Dec expected_value(int32_t row)
+{
+    return row == 9000 ? dec_from_int(INT64_C(1000000000000000)) : dec_from_int(row * 3);
+}
+
+static void column_fn(Eval *ev, ValueDef *v)
+{
+    for (int32_t row = ev->lo; row < ev->hi; row++) {
+        if (row == plan.shared_at) eval_shared_init(ev);
+        for (int k = 0; k < 2; k++)
+            if (row == plan.fail_at[k]) eval_fail(ev, NULL, row, "failed at row %d", (int)row);
+        if (ev->part)
+            numcol_set(ev->part, row - ev->lo, expected_value(row));
+        else
+            numcol_set(&v->num, row, expected_value(row));
+    }
+}
+
+typedef struct Run {
+    bool ok;
+    char *error; /* the first diagnostic's message, or NULL */
+    size_t ndiags;
+} Run;
+
+static Run run_driver(int32_t nrows, Plan p)
+{
+    plan = p;
+    Model m = {0};
+    Diags d;
+    diags_init(&d);
+    Eval ev = {0};
+    ev.m = &m;
+    ev.d = &d;
+    ev.nrows = nrows;
+    ValueDef v = {0};
+    v.name = "v";
+    v.type.base = T_NUM;
+    numcol_reserve(&v.num, nrows);
+    jmp_buf on_error;
+    ev.on_error = &on_error;
+    Run r = {false, NULL, 0};
+    if (setjmp(on_error) == 0) {
+        compute_rows(&ev, &v, column_fn);
+        r.ok = true;
+        for (int32_t row = 0; row < nrows; row++)
+            if (numcol_get(&v.num, row) != expected_value(row)) {
+                r.ok = false;
+                cr_log_error("row %d has a wrong value", (int)row);
+                break;
+            }
+    }
+    r.ndiags = d.n;
+    if (d.n) r.error = strdup(d.items[0].msg);
+    numcol_free(&v.num);
+    eval_free_all(&ev);
+    diags_free(&d);
+    return r;
+}
+
+static const Plan CLEAN = {-1, {-1, -1}};
+
+Test(compute_par, every_row_is_computed_once_split)
+{
+    Run r = run_driver(20000, CLEAN);
+    cr_expect(r.ok);
+    cr_expect_eq(r.ndiags, 0);
+}
+
+Test(compute_par, few_rows_are_not_split)
+{
+    Run r = run_driver(300, CLEAN);
+    cr_expect(r.ok);
+}
+
+Test(compute_par, a_second_half_needing_shared_state_gives_its_rows_back)
+{
+    Run r = run_driver(20000, (Plan){15000, {-1, -1}});
+    cr_expect(r.ok);
+    cr_expect_eq(r.ndiags, 0);
+}
+
+Test(compute_par, a_first_half_needing_shared_state_gives_its_rows_back)
+{
+    Run r = run_driver(20000, (Plan){1000, {-1, -1}});
+    cr_expect(r.ok);
+}
+
+Test(compute_par, an_error_in_the_second_half_is_reported)
+{
+    Run r = run_driver(20000, (Plan){-1, {17000, -1}});
+    cr_expect(!r.ok);
+    cr_expect_eq(r.ndiags, 1);
+    cr_expect_str_eq(r.error, "failed at row 17000");
+    free(r.error);
+}
+
+Test(compute_par, of_errors_in_both_halves_the_earlier_row_is_reported)
+{
+    Run r = run_driver(20000, (Plan){-1, {17000, 5000}});
+    cr_expect(!r.ok);
+    cr_expect_eq(r.ndiags, 1);
+    cr_expect_str_eq(r.error, "failed at row 5000");
+    free(r.error);
+}
+
+Test(compute_par, an_error_in_the_first_batch_stops_before_any_split)
+{
+    Run r = run_driver(20000, (Plan){-1, {3, 17000}});
+    cr_expect_eq(r.ndiags, 1);
+    cr_expect_str_eq(r.error, "failed at row 3");
+    free(r.error);
+}
+
+/* An error after shared state was asked for is still the first one in row order. */
+Test(compute_par, an_error_after_a_give_back_is_found_on_the_retry)
+{
+    Run r = run_driver(20000, (Plan){12000, {15000, -1}});
+    cr_expect_eq(r.ndiags, 1);
+    cr_expect_str_eq(r.error, "failed at row 15000");
+    free(r.error);
+}
+
+/* ---- a whole scheme: split runs against runs too small to split ---- */
+
+#define FILES(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static const char *const scheme =
+    "param 基数 = 3\n"
+    "table persons key pid { x: int  cat: enum[\"甲\", \"乙\"]  flag: bool  note: text? }\n"
+    "assess persons\n"
+    "let y = x * 基数 / 7\n"
+    "let 标记 = if flag then \"是\" else \"否\"\n"
+    "let 注 = coalesce(note, \"无\")\n"
+    "let 大 = x > 50000\n"
+    "output y, 标记, 注, 大\n"
+    "indicator 总 weight 100% {\n"
+    "    when cat == \"甲\" {\n"
+    "        indicator a weight 60% = round(y, 2)\n"
+    "        indicator b weight 40% = min(100, x / 10)\n"
+    "    }\n"
+    "    otherwise {\n"
+    "        indicator c = x / 3\n"
+    "    }\n"
+    "}\n"
+    "bonus 奖 = if flag then 1.5 else 0 cap 1\n"
+    "penalty 罚 = x / 1000\n"
+    "adjust 折算 when flag = 90% * total + 1\n";
+
+/* Rows [from, to) of a fixed pseudo-random table. */
+static char *persons(int from, int to)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fputs("pid,x,cat,flag,note\n", f);
+    uint32_t s = 12345;
+    for (int i = 0; i < to; i++) {
+        s = s * 1103515245u + 12345u;
+        uint32_t r = s >> 8;
+        if (i < from) continue;
+        const char *notes[] = {"", "\"a,b\"", "注"};
+        fprintf(f, "P%06d,%d,%s,%s,%s\n", i, (int)(r % 100050) - 50, r & 1 ? "甲" : "乙",
+                r & 2 ? "是" : "否", notes[(r >> 2) % 3]);
+    }
+    fclose(f);
+    return text;
+}
+
+/* The CSV results of the scheme over rows [from, to), without the header. */
+static char *results(int from, int to)
+{
+    char *csv = persons(from, to);
+    KtResult r = kt_run(scheme, FILES("persons.csv", csv), NULL);
+    free(csv);
+    cr_assert_eq(r.stage, KT_OK, "%s", r.diags);
+    char *body = strdup(strchr(r.out, '\n') + 1);
+    kt_free(&r);
+    return body;
+}
+
+Test(compute_par, a_split_run_equals_runs_too_small_to_split)
+{
+    char *whole = results(0, 9000);
+    size_t pos = 0;
+    for (int from = 0; from < 9000; from += 1000) {
+        char *part = results(from, from + 1000);
+        size_t n = strlen(part);
+        cr_assert(strncmp(whole + pos, part, n) == 0, "rows %d.. differ: \"%.80s\" vs \"%.80s\"",
+                  from, whole + pos, part);
+        pos += n;
+        free(part);
+    }
+    cr_expect_eq(whole[pos], '\0');
+    free(whole);
+}
+
+Test(compute_par, a_runtime_error_in_the_second_half_names_its_person)
+{
+    char *csv = persons(0, 9000);
+    KtResult r = kt_run("table persons key pid { x: int  cat: text  flag: bool  note: text? }\n"
+                        "assess persons\n"
+                        "indicator d = 100 / (x - x + (if pid == \"P007777\" then 0 else 1))\n",
+                        FILES("persons.csv", csv), NULL);
+    free(csv);
+    kt_expect_error(r, KT_RUN_FAILED, "division by zero (persons P007777)");
+    kt_free(&r);
+}
