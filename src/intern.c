@@ -93,14 +93,13 @@ uint32_t intern_put(Intern *in, const char *s, size_t len)
     uint32_t *slot = probe(in, s, len, h);
     if (*slot) return *slot;
     if (in->count == in->ids_cap) {
+        in->entries = xgrow(in->entries, in->ids_cap * sizeof(InternEntry),
+                            2 * in->ids_cap * sizeof(InternEntry));
         in->ids_cap *= 2;
-        in->entries = xrealloc(in->entries, in->ids_cap * sizeof(InternEntry));
-        xadvise_huge(in->entries, in->ids_cap * sizeof(InternEntry));
     }
     while (in->nchars + len + 1 > in->chars_cap) {
+        in->chars = xgrow(in->chars, in->nchars, 2 * in->chars_cap);
         in->chars_cap *= 2;
-        in->chars = xrealloc(in->chars, in->chars_cap);
-        xadvise_huge(in->chars, in->chars_cap);
     }
     uint32_t id = in->count++;
     in->entries[id] = (InternEntry){h, (uint32_t)in->nchars, (uint32_t)len};

@@ -47,7 +47,7 @@ void xadvise_huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
     const uintptr_t huge = (uintptr_t)2 << 20;
-    if (n < 2 * huge) return;
+    if (n < huge) return;
     uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
     uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
     if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
@@ -55,4 +55,14 @@ void xadvise_huge(void *p, size_t n)
     (void)p;
     (void)n;
 #endif
+}
+
+void *xgrow(void *p, size_t old, size_t n)
+{
+    if (n < ((size_t)2 << 20)) return xrealloc(p, n);
+    void *q = xmalloc(n);
+    xadvise_huge(q, n);
+    if (p) memcpy(q, p, old < n ? old : n);
+    free(p);
+    return q;
 }
