@@ -9,42 +9,11 @@
 ** cap forbids and whose quota is not used up.
 */
 #include "eval.h"
+#include "ranksort.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct SortCtx {
-    const Model *m;
-    const Value *keys;
-    const bool *desc;
-    int nkeys;
-    const int32_t *gid;
-    const Eval *ev;
-} SortCtx;
-
-static int order_cmp(const void *pa, const void *pb, void *arg)
-{
-    const SortCtx *c = arg;
-    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
-    if (c->gid && c->gid[a] != c->gid[b]) return c->gid[a] < c->gid[b] ? -1 : 1;
-    for (int k = 0; k < c->nkeys; k++) {
-        const Value *x = &c->keys[(size_t)a * c->nkeys + k],
-                    *y = &c->keys[(size_t)b * c->nkeys + k];
-        int r;
-        if (x->null || y->null)
-            r = x->null - y->null; /* absent values sort last */
-        else if (x->t || y->t)
-            r = value_cmp_text(c->m, x->t, y->t);
-        else if (x->d != y->d)
-            r = x->d < y->d ? -1 : 1;
-        else
-            r = dec_cmp(x->n, y->n);
-        if (r) return c->desc[k] && !x->null && !y->null ? -r : r;
-    }
-    int32_t ka = key_pos(c->ev, a), kb = key_pos(c->ev, b);
-    return ka < kb ? -1 : ka > kb;
-}
 
 typedef struct Decision {
     int8_t forced; /* grade index, -1 none */
@@ -165,7 +134,7 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
     return q;
 }
 
-static int32_t *rank_order(Eval *ev, const int32_t *gid)
+static int32_t *rank_order(Eval *ev, const int32_t *gid, int32_t ngroups)
 {
     Model *m = ev->m;
     int32_t n = ev->nrows;
@@ -173,32 +142,31 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid)
     int nk = gd->order.n;
     Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)(nk ? nk : 1) * (size_t)(n ? n : 1));
     bool *desc = ev_alloc(ev, sizeof(bool) * (size_t)(nk ? nk : 1));
-    for (int k = 0; k < nk; k++)
-        desc[k] = ((OrderKey *)gd->order.items[k])->desc;
+    BaseType *types = ev_alloc(ev, sizeof(BaseType) * (size_t)(nk ? nk : 1));
     int32_t rows[EVAL_BATCH];
     Value v[EVAL_BATCH];
     for (int k = 0; k < nk; k++) {
         Expr *e = ((OrderKey *)gd->order.items[k])->e;
-        bool text = e->bound->type.base == T_TEXT;
+        desc[k] = ((OrderKey *)gd->order.items[k])->desc;
+        types[k] = e->bound->type.base;
         for (int32_t start = 0; start < n; start += EVAL_BATCH) {
             int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
             for (int i = 0; i < b; i++)
                 rows[i] = start + i;
             eval_vec(ev, e, rows, b, NULL, v);
             for (int i = 0; i < b; i++) {
-                if (!text) v[i].t = 0;
+                if (types[k] != T_TEXT) v[i].t = 0;
                 keys[(size_t)(start + i) * nk + k] = v[i];
             }
         }
     }
     int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
-    for (int32_t i = 0; i < n; i++)
-        perm[i] = i;
     key_order(ev);
-    SortCtx c = {m, keys, desc, nk, gid, ev};
-    qsort_r(perm, (size_t)n, sizeof(int32_t), order_cmp, &c);
+    RankSpec spec = {m, keys, types, desc, nk, gid, ngroups, ev->key_rank};
+    rank_sort(&spec, n, perm);
     ev_free(ev, keys);
     ev_free(ev, desc);
+    ev_free(ev, types);
     return perm;
 }
 
@@ -283,7 +251,7 @@ void grade_compute(Eval *ev)
                       "more persons are set to '%s' by override than its quota allows",
                       m->grades[gi].name);
     }
-    int32_t *perm = rank_order(ev, gid);
+    int32_t *perm = rank_order(ev, gid, ngroups);
     for (int32_t i = 0, pos = 0; i < n; i++) {
         pos = (i > 0 && (!gid || gid[perm[i]] == gid[perm[i - 1]])) ? pos + 1 : 1;
         numcol_set(&vr->num, perm[i], dec_from_int(pos));
