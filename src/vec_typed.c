@@ -217,6 +217,9 @@ void vec_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act, 
         numcol_gather(&ready(ev, b)->num, rows, n, out);
         return;
     case B_COL: column_num(ev, e, rows, n, act, out); return;
+    case B_LISTAGG:
+        if (vec_list_num(ev, e, rows, n, act, out)) return;
+        break;
     case B_FUNC:
         switch (e->kind) {
         case E_UNARY:
@@ -388,6 +391,9 @@ void vec_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act,
             out[i] = col[rows[i]];
         return;
     }
+    case B_LISTAGG:
+        if (vec_list_bool(ev, e, rows, n, act, out)) return;
+        break;
     case B_FUNC:
         if (e->kind == E_UNARY && e->op == OP_NOT) {
             vec_bool(ev, e->a, rows, n, act, out);
