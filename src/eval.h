@@ -68,6 +68,8 @@ int32_t vec_row(Eval *ev, const int32_t *rows, int i);
 bool vec_list_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Dec *out);
 bool vec_list_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active,
                    uint8_t *out);
+/* vec_agg.c: an aggregate over related rows or a group, likewise. */
+bool vec_agg_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Dec *out);
 bool eval_cond(Eval *ev, Expr *e, int32_t row, const char *what);
 Value column_get(const Column *c, int32_t row);
 void eval_fail(Eval *ev, const Expr *e, int32_t row, const char *fmt, ...)
