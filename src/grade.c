@@ -170,11 +170,34 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid, int32_t ngroups)
     return perm;
 }
 
+/* Each grade's condition for every row, when it cannot fail: reading it for
+** rows that never reach the grade changes nothing. NULL where the condition
+** is left to eval_cond, row by row in rank order. */
+static uint8_t **when_columns(Eval *ev)
+{
+    Model *m = ev->m;
+    uint8_t **when = ev_alloc(ev, sizeof(uint8_t *) * (size_t)m->ngrades);
+    int32_t rows[EVAL_BATCH];
+    for (int gi = 0; gi < m->ngrades; gi++) {
+        Expr *e = m->grades[gi].rule->when;
+        if (!e || !expr_infallible(e)) continue;
+        when[gi] = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+        for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+            int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+            for (int i = 0; i < n; i++)
+                rows[i] = start + i;
+            vec_bool(ev, e, rows, n, NULL, when[gi] + start);
+        }
+    }
+    return when;
+}
+
 static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision *dec,
                      int64_t **remaining)
 {
     Model *m = ev->m;
     ValueDef *vg = m->v_grade;
+    uint8_t **when = when_columns(ev);
     for (int32_t i = 0; i < ev->nrows; i++) {
         int32_t row = perm[i];
         if (vg->text[row] != INTERN_NONE) continue;
@@ -182,7 +205,12 @@ static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision
         int chosen = -1;
         for (int gi = dec[row].cap; gi < m->ngrades && chosen < 0; gi++) {
             GradeRule *rule = m->grades[gi].rule;
-            if (rule->when && !eval_cond(ev, rule->when, row, "the grade's condition")) continue;
+            if (when[gi] && when[gi][row] == 2)
+                eval_fail(ev, rule->when, row,
+                          "the grade's condition is empty (it uses a value that is absent)");
+            if (when[gi] ? !when[gi][row]
+                         : rule->when && !eval_cond(ev, rule->when, row, "the grade's condition"))
+                continue;
             if (m->eligible[(size_t)row * m->ngrades + gi] == 0) continue;
             if (rule->quota && remaining[gi][g] <= 0) continue;
             chosen = gi;
@@ -200,6 +228,9 @@ static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision
         if (m->grades[chosen].rule->quota) remaining[chosen][g]--;
         vg->text[row] = m->grades[chosen].text_id;
     }
+    for (int gi = 0; gi < m->ngrades; gi++)
+        ev_free(ev, when[gi]);
+    ev_free(ev, when);
 }
 
 void grade_compute(Eval *ev)

@@ -52,8 +52,7 @@ static Expr *item_expr(Expr *l, int k, ItemNodes *buf)
     return &buf->e[i];
 }
 
-/* Can evaluating e never raise a runtime error? */
-static bool infallible(const Expr *e)
+bool expr_infallible(const Expr *e)
 {
     const Bound *b = e->bound;
     switch (b->kind) {
@@ -61,25 +60,26 @@ static bool infallible(const Expr *e)
     case B_PARAM:
     case B_VALUE:
     case B_COL: return true;
+    case B_RELAGG: return b->agg->func != AGG_AVG; /* no arithmetic but the average's */
     case B_FUNC: break;
     default: return false;
     }
     switch (e->kind) {
-    case E_UNARY: return e->op == OP_NOT && infallible(e->a);
-    case E_BINARY: return e->op > OP_DIV && infallible(e->a) && infallible(e->b);
+    case E_UNARY: return e->op == OP_NOT && expr_infallible(e->a);
+    case E_BINARY: return e->op > OP_DIV && expr_infallible(e->a) && expr_infallible(e->b);
     case E_IN:
         for (int i = 0; i < e->b->args.n; i++)
-            if (!infallible(e->b->args.items[i])) return false;
-        return infallible(e->a);
+            if (!expr_infallible(e->b->args.items[i])) return false;
+        return expr_infallible(e->a);
     case E_LIST:
         for (int i = 0; i < e->args.n; i++)
-            if (!infallible(e->args.items[i])) return false;
+            if (!expr_infallible(e->args.items[i])) return false;
         return true;
     case E_CALL:
-        if (b->fn == (FuncId)-1) return infallible(e->a);
+        if (b->fn == (FuncId)-1) return expr_infallible(e->a);
         if (b->fn != FN_MIN && b->fn != FN_MAX && b->fn != FN_COALESCE) return false;
         for (int i = 0; i < e->args.n; i++)
-            if (!infallible(e->args.items[i])) return false;
+            if (!expr_infallible(e->args.items[i])) return false;
         return true;
     default: return false;
     }
@@ -89,7 +89,7 @@ static bool infallible(const Expr *e)
 static int typed_items(Expr *l, BaseType want)
 {
     int len = list_items(l);
-    if (len < 0 || !infallible(l)) return -1;
+    if (len < 0 || !expr_infallible(l)) return -1;
     for (int k = 0; k < len; k++) {
         ItemNodes buf = {.n = 0};
         Expr *x = item_expr(l, k, &buf);
