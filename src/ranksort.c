@@ -156,7 +156,8 @@ void rank_sort(const RankSpec *s, int32_t n, int32_t *perm)
 {
     size_t nn = (size_t)(n ? n : 1);
     int nmore = s->nkeys > 1 ? s->nkeys - 1 : 0;
-    Dec *first = xmalloc(sizeof(Dec) * nn);
+    Item *items = xmalloc(sizeof(Item) * nn), *tmp = xmalloc(sizeof(Item) * nn);
+    Dec *first = (Dec *)tmp; /* the merge buffer is free until the items are built */
     Dec *more = nmore ? xmalloc(sizeof(Dec) * nn * (size_t)nmore) : NULL;
     if (s->nkeys)
         encode_key(s, 0, n, first, 1);
@@ -171,7 +172,6 @@ void rank_sort(const RankSpec *s, int32_t n, int32_t *perm)
         start[(s->gid ? s->gid[row] : 0) + 1]++;
     for (int32_t g = 0; g < ng; g++)
         start[g + 1] += start[g];
-    Item *items = xmalloc(sizeof(Item) * nn), *tmp = xmalloc(sizeof(Item) * nn);
     size_t *fill = xmalloc(sizeof(size_t) * ((size_t)ng + 1));
     memcpy(fill, start, sizeof(size_t) * ((size_t)ng + 1));
     for (int32_t row = 0; row < n; row++)
@@ -187,5 +187,4 @@ void rank_sort(const RankSpec *s, int32_t n, int32_t *perm)
     free(items);
     free(start);
     free(more);
-    free(first);
 }
