@@ -70,6 +70,16 @@ void vec_general(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *a
 void vec_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Dec *out);
 void vec_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, uint8_t *out);
 int32_t vec_row(Eval *ev, const int32_t *rows, int i);
+/* vec_list.c: a list aggregate in the typed forms; false when it is left to
+** the general evaluator. */
+bool vec_list_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Dec *out);
+bool vec_list_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active,
+                   uint8_t *out);
+/* Can evaluating e never raise a runtime error? Then a batch may evaluate it
+** in any order and still report the errors around it as the scalar path does. */
+bool expr_infallible(const Expr *e);
+/* vec_agg.c: an aggregate over related rows or a group, likewise. */
+bool vec_agg_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Dec *out);
 bool eval_cond(Eval *ev, Expr *e, int32_t row, const char *what);
 Value column_get(const Column *c, int32_t row);
 void eval_fail(Eval *ev, const Expr *e, int32_t row, const char *fmt, ...)

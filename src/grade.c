@@ -9,42 +9,11 @@
 ** cap forbids and whose quota is not used up.
 */
 #include "eval.h"
+#include "ranksort.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct SortCtx {
-    const Model *m;
-    const Value *keys;
-    const bool *desc;
-    int nkeys;
-    const int32_t *gid;
-    const Eval *ev;
-} SortCtx;
-
-static int order_cmp(const void *pa, const void *pb, void *arg)
-{
-    const SortCtx *c = arg;
-    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
-    if (c->gid && c->gid[a] != c->gid[b]) return c->gid[a] < c->gid[b] ? -1 : 1;
-    for (int k = 0; k < c->nkeys; k++) {
-        const Value *x = &c->keys[(size_t)a * c->nkeys + k],
-                    *y = &c->keys[(size_t)b * c->nkeys + k];
-        int r;
-        if (x->null || y->null)
-            r = x->null - y->null; /* absent values sort last */
-        else if (x->t || y->t)
-            r = value_cmp_text(c->m, x->t, y->t);
-        else if (x->d != y->d)
-            r = x->d < y->d ? -1 : 1;
-        else
-            r = dec_cmp(x->n, y->n);
-        if (r) return c->desc[k] && !x->null && !y->null ? -r : r;
-    }
-    int32_t ka = key_pos(c->ev, a), kb = key_pos(c->ev, b);
-    return ka < kb ? -1 : ka > kb;
-}
 
 typedef struct Decision {
     int8_t forced; /* grade index, -1 none */
@@ -165,7 +134,7 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
     return q;
 }
 
-static int32_t *rank_order(Eval *ev, const int32_t *gid)
+static int32_t *rank_order(Eval *ev, const int32_t *gid, int32_t ngroups)
 {
     Model *m = ev->m;
     int32_t n = ev->nrows;
@@ -173,33 +142,54 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid)
     int nk = gd->order.n;
     Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)(nk ? nk : 1) * (size_t)(n ? n : 1));
     bool *desc = ev_alloc(ev, sizeof(bool) * (size_t)(nk ? nk : 1));
-    for (int k = 0; k < nk; k++)
-        desc[k] = ((OrderKey *)gd->order.items[k])->desc;
+    BaseType *types = ev_alloc(ev, sizeof(BaseType) * (size_t)(nk ? nk : 1));
     int32_t rows[EVAL_BATCH];
     Value v[EVAL_BATCH];
     for (int k = 0; k < nk; k++) {
         Expr *e = ((OrderKey *)gd->order.items[k])->e;
-        bool text = e->bound->type.base == T_TEXT;
+        desc[k] = ((OrderKey *)gd->order.items[k])->desc;
+        types[k] = e->bound->type.base;
         for (int32_t start = 0; start < n; start += EVAL_BATCH) {
             int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
             for (int i = 0; i < b; i++)
                 rows[i] = start + i;
             eval_vec(ev, e, rows, b, NULL, v);
             for (int i = 0; i < b; i++) {
-                if (!text) v[i].t = 0;
+                if (types[k] != T_TEXT) v[i].t = 0;
                 keys[(size_t)(start + i) * nk + k] = v[i];
             }
         }
     }
     int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
-    for (int32_t i = 0; i < n; i++)
-        perm[i] = i;
     key_order(ev);
-    SortCtx c = {m, keys, desc, nk, gid, ev};
-    qsort_r(perm, (size_t)n, sizeof(int32_t), order_cmp, &c);
+    RankSpec spec = {m, keys, types, desc, nk, gid, ngroups, ev->key_rank};
+    rank_sort(&spec, n, perm);
     ev_free(ev, keys);
     ev_free(ev, desc);
+    ev_free(ev, types);
     return perm;
+}
+
+/* Each grade's condition for every row, when it cannot fail: reading it for
+** rows that never reach the grade changes nothing. NULL where the condition
+** is left to eval_cond, row by row in rank order. */
+static uint8_t **when_columns(Eval *ev)
+{
+    Model *m = ev->m;
+    uint8_t **when = ev_alloc(ev, sizeof(uint8_t *) * (size_t)m->ngrades);
+    int32_t rows[EVAL_BATCH];
+    for (int gi = 0; gi < m->ngrades; gi++) {
+        Expr *e = m->grades[gi].rule->when;
+        if (!e || !expr_infallible(e)) continue;
+        when[gi] = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+        for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+            int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+            for (int i = 0; i < n; i++)
+                rows[i] = start + i;
+            vec_bool(ev, e, rows, n, NULL, when[gi] + start);
+        }
+    }
+    return when;
 }
 
 static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision *dec,
@@ -207,6 +197,7 @@ static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision
 {
     Model *m = ev->m;
     ValueDef *vg = m->v_grade;
+    uint8_t **when = when_columns(ev);
     for (int32_t i = 0; i < ev->nrows; i++) {
         int32_t row = perm[i];
         if (vg->text[row] != INTERN_NONE) continue;
@@ -214,7 +205,12 @@ static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision
         int chosen = -1;
         for (int gi = dec[row].cap; gi < m->ngrades && chosen < 0; gi++) {
             GradeRule *rule = m->grades[gi].rule;
-            if (rule->when && !eval_cond(ev, rule->when, row, "the grade's condition")) continue;
+            if (when[gi] && when[gi][row] == 2)
+                eval_fail(ev, rule->when, row,
+                          "the grade's condition is empty (it uses a value that is absent)");
+            if (when[gi] ? !when[gi][row]
+                         : rule->when && !eval_cond(ev, rule->when, row, "the grade's condition"))
+                continue;
             if (m->eligible[(size_t)row * m->ngrades + gi] == 0) continue;
             if (rule->quota && remaining[gi][g] <= 0) continue;
             chosen = gi;
@@ -232,6 +228,9 @@ static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision
         if (m->grades[chosen].rule->quota) remaining[chosen][g]--;
         vg->text[row] = m->grades[chosen].text_id;
     }
+    for (int gi = 0; gi < m->ngrades; gi++)
+        ev_free(ev, when[gi]);
+    ev_free(ev, when);
 }
 
 void grade_compute(Eval *ev)
@@ -283,7 +282,7 @@ void grade_compute(Eval *ev)
                       "more persons are set to '%s' by override than its quota allows",
                       m->grades[gi].name);
     }
-    int32_t *perm = rank_order(ev, gid);
+    int32_t *perm = rank_order(ev, gid, ngroups);
     for (int32_t i = 0, pos = 0; i < n; i++) {
         pos = (i > 0 && (!gid || gid[perm[i]] == gid[perm[i - 1]])) ? pos + 1 : 1;
         numcol_set(&vr->num, perm[i], dec_from_int(pos));

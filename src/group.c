@@ -118,25 +118,66 @@ static void compute_rank(Eval *ev, GroupAgg *ga)
     ev_free(ev, items);
 }
 
+/* Folds one person into the group's count and accumulator. */
+static void fold(Eval *ev, GroupAgg *ga, int32_t row, Value x, int64_t *cnt, Dec *acc)
+{
+    int32_t gid = ga->g->gid[row];
+    if (ga->fn == FN_COUNT) {
+        cnt[gid]++;
+        return;
+    }
+    if (x.null) return; /* absent values are left out, as in SQL */
+    bool first = cnt[gid]++ == 0;
+    if (ga->fn == FN_MIN || ga->fn == FN_MAX) {
+        if (first || (ga->fn == FN_MIN ? dec_cmp(x.n, acc[gid]) < 0 : dec_cmp(x.n, acc[gid]) > 0))
+            acc[gid] = x.n;
+    } else if (dec_add(acc[gid], x.n, &acc[gid]) != DEC_OK) {
+        eval_fail(ev, ga->origin, row, "arithmetic overflow");
+    }
+}
+
+/* Filter and argument a batch at a time, when neither can fail: the errors
+** of the fold itself still come row by row. */
+static bool reduce_batch(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *acc)
+{
+    if (ga->where && !expr_infallible(ga->where)) return false;
+    if (ga->arg && (!expr_infallible(ga->arg) || ga->arg->bound->type.base != T_NUM ||
+                    ga->arg->bound->type.list))
+        return false;
+    int32_t rows[EVAL_BATCH];
+    uint8_t keep[EVAL_BATCH], live[EVAL_BATCH];
+    Dec x[EVAL_BATCH];
+    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
+        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+        for (int i = 0; i < n; i++)
+            rows[i] = start + i;
+        if (ga->where)
+            vec_bool(ev, ga->where, rows, n, NULL, keep);
+        else
+            memset(keep, 1, (size_t)n);
+        for (int i = 0; i < n; i++)
+            live[i] = keep[i] == 1;
+        if (ga->arg) vec_num(ev, ga->arg, rows, n, live, x);
+        for (int i = 0; i < n; i++) {
+            if (keep[i] == 2)
+                eval_fail(ev, ga->where, rows[i],
+                          "the filter is empty (it uses a value that is absent)");
+            if (!live[i]) continue;
+            Value v = {.n = ga->arg ? x[i] : 0, .null = ga->arg && x[i] == DEC_NULL};
+            fold(ev, ga, rows[i], v, cnt, acc);
+        }
+    }
+    return true;
+}
+
 static void reduce(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *acc)
 {
+    if (reduce_batch(ev, ga, cnt, acc)) return;
     for (int32_t row = 0; row < ev->nrows; row++) {
         if (ga->where && !eval_cond(ev, ga->where, row, "the filter")) continue;
-        int32_t gid = ga->g->gid[row];
-        if (ga->fn == FN_COUNT) {
-            cnt[gid]++;
-            continue;
-        }
-        Value x = eval_expr(ev, ga->arg, row);
-        if (x.null) continue; /* absent values are left out, as in SQL */
-        bool first = cnt[gid]++ == 0;
-        if (ga->fn == FN_MIN || ga->fn == FN_MAX) {
-            if (first ||
-                (ga->fn == FN_MIN ? dec_cmp(x.n, acc[gid]) < 0 : dec_cmp(x.n, acc[gid]) > 0))
-                acc[gid] = x.n;
-        } else if (dec_add(acc[gid], x.n, &acc[gid]) != DEC_OK) {
-            eval_fail(ev, ga->origin, row, "arithmetic overflow");
-        }
+        Value x = {0};
+        if (ga->fn != FN_COUNT) x = eval_expr(ev, ga->arg, row);
+        fold(ev, ga, row, x, cnt, acc);
     }
 }
 

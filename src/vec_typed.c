@@ -217,6 +217,13 @@ void vec_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act, 
         numcol_gather(&ready(ev, b)->num, rows, n, out);
         return;
     case B_COL: column_num(ev, e, rows, n, act, out); return;
+    case B_LISTAGG:
+        if (vec_list_num(ev, e, rows, n, act, out)) return;
+        break;
+    case B_RELAGG:
+    case B_GROUPAGG:
+        if (vec_agg_num(ev, e, rows, n, act, out)) return;
+        break;
     case B_FUNC:
         switch (e->kind) {
         case E_UNARY:
@@ -361,6 +368,30 @@ static bool text_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8
     return true;
 }
 
+/* A true/false column: its bytes are already 0, 1 and 2 for absent. */
+static bool column_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act,
+                        uint8_t *out)
+{
+    const Bound *b = e->bound;
+    const Column *last = b->path[b->npath - 1];
+    if (last->kind != COL_BOOL) return false;
+    if (ev->rowbuf) {
+        if (b->npath != 1 || last->table != ev->row_table) return false;
+        size_t stride = (size_t)ev->row_ncols, idx = (size_t)last->index;
+        for (int i = 0; i < n; i++) {
+            const Value *x = &ev->rowbuf[(size_t)rows[i] * stride + idx];
+            out[i] = x->null || !on(act, i) ? TRUTH_NULL : x->b;
+        }
+        return true;
+    }
+    if (!last->boolean) return false;
+    int32_t at[EVAL_BATCH];
+    follow_path(b, rows, n, at);
+    for (int i = 0; i < n; i++)
+        out[i] = at[i] < 0 || !on(act, i) ? TRUTH_NULL : last->boolean[at[i]];
+    return true;
+}
+
 static bool plain_num(const Expr *x)
 {
     return x->bound->type.base == T_NUM && !x->bound->type.list;
@@ -388,6 +419,12 @@ void vec_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act,
             out[i] = col[rows[i]];
         return;
     }
+    case B_LISTAGG:
+        if (vec_list_bool(ev, e, rows, n, act, out)) return;
+        break;
+    case B_COL:
+        if (column_bool(ev, e, rows, n, act, out)) return;
+        break;
     case B_FUNC:
         if (e->kind == E_UNARY && e->op == OP_NOT) {
             vec_bool(ev, e->a, rows, n, act, out);
