@@ -134,8 +134,85 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
     return q;
 }
 
+/* Key e of every row, encoded for rank_sort_encoded into out[row * stride];
+** false when a value does not fit 64 bits. *last_free: the key is the table
+** key ascending, which the final tie order repeats. */
+static bool encode_key64(Eval *ev, Expr *e, bool desc, int64_t *out, size_t stride, bool *last_free)
+{
+    int32_t n = ev->nrows, rows[EVAL_BATCH];
+    Value v[EVAL_BATCH];
+    BaseType type = e->bound->type.base;
+    uint32_t *ids = type == T_TEXT ? ev_alloc(ev, sizeof(uint32_t) * (size_t)(n ? n : 1)) : NULL;
+    bool fits = true;
+    for (int32_t start = 0; start < n && fits; start += EVAL_BATCH) {
+        int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
+        for (int i = 0; i < b; i++)
+            rows[i] = start + i;
+        eval_vec(ev, e, rows, b, NULL, v);
+        for (int i = 0; i < b && fits; i++) {
+            int64_t *o = &out[(size_t)(start + i) * stride];
+            if (ids)
+                ids[start + i] = v[i].null ? INTERN_NONE : v[i].t;
+            else if (v[i].null)
+                *o = RANK_ABSENT;
+            else if (type == T_NUM)
+                fits = rank_key_fits(v[i].n, desc, o);
+            else
+                *o = type == T_DATE ? (desc ? -(int64_t)v[i].d : v[i].d) : 0;
+        }
+    }
+    *last_free = false;
+    if (ids) {
+        const uint32_t *key = ev->m->assessed->key_text;
+        bool by_pos = true;
+        for (int32_t row = 0; row < n && by_pos; row++)
+            by_pos = ids[row] == key[row];
+        uint32_t *rank = by_pos ? NULL : rank_text_ranks(ev->m, ids, n);
+        for (int32_t row = 0; row < n; row++) {
+            int64_t x = by_pos ? (int64_t)key_pos(ev, row) : (int64_t)rank[ids[row]];
+            out[(size_t)row * stride] = ids[row] == INTERN_NONE ? RANK_ABSENT : desc ? -x : x;
+        }
+        *last_free = by_pos && !desc;
+        free(rank);
+        ev_free(ev, ids);
+    }
+    return fits;
+}
+
+/* The rank order from keys encoded in 64 bits; NULL when one does not fit. */
+static int32_t *rank_order64(Eval *ev, const int32_t *gid, int32_t ngroups)
+{
+    Decl *gd = ev->m->grades_decl;
+    int nk = gd->order.n;
+    size_t nn = (size_t)(ev->nrows ? ev->nrows : 1);
+    int64_t *first = nk ? ev_alloc(ev, sizeof(int64_t) * nn) : NULL;
+    int nmore = nk > 1 ? nk - 1 : 0;
+    int64_t *more = nmore ? ev_alloc(ev, sizeof(int64_t) * nn * (size_t)nmore) : NULL;
+    bool ok = true, last_free = false;
+    for (int k = 0; k < nk && ok; k++) {
+        OrderKey *key = gd->order.items[k];
+        ok = k == 0
+                 ? encode_key64(ev, key->e, key->desc, first, 1, &last_free)
+                 : encode_key64(ev, key->e, key->desc, more + (k - 1), (size_t)nmore, &last_free);
+    }
+    /* "..., person_id asc" last: the final tie order says the same (one key
+    ** stored per row then, not two, when it is the second). */
+    if (ok && last_free && nk == 2) nmore = 0;
+    int32_t *perm = NULL;
+    if (ok) {
+        perm = ev_alloc(ev, sizeof(int32_t) * nn);
+        rank_sort_encoded(first, more, nmore, gid, ngroups, ev->key_rank, ev->nrows, perm);
+    }
+    ev_free(ev, first);
+    ev_free(ev, more);
+    return perm;
+}
+
 static int32_t *rank_order(Eval *ev, const int32_t *gid, int32_t ngroups)
 {
+    key_order(ev);
+    int32_t *fast = rank_order64(ev, gid, ngroups);
+    if (fast) return fast;
     Model *m = ev->m;
     int32_t n = ev->nrows;
     Decl *gd = m->grades_decl;

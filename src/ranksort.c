@@ -69,22 +69,34 @@ static int text_cmp(const void *pa, const void *pb, void *m)
     return value_cmp_text(m, *(const uint32_t *)pa, *(const uint32_t *)pb);
 }
 
+uint32_t *rank_text_ranks(const Model *m, const uint32_t *ids, int32_t n)
+{
+    uint32_t count = m->strings->count;
+    uint32_t *rank = xcalloc(count ? count : 1, sizeof(uint32_t));
+    uint32_t *seen = xmalloc(sizeof(uint32_t) * (size_t)(n ? n : 1));
+    size_t nseen = 0;
+    for (int32_t row = 0; row < n; row++) {
+        uint32_t id = ids[row];
+        if (id == INTERN_NONE || rank[id]) continue;
+        rank[id] = 1;
+        seen[nseen++] = id;
+    }
+    qsort_r(seen, nseen, sizeof(uint32_t), text_cmp, (void *)m);
+    for (size_t i = 0; i < nseen; i++)
+        rank[seen[i]] = (uint32_t)i + 1;
+    free(seen);
+    return rank;
+}
+
 /* rank[id] for every text id key k takes: its place among those texts. */
 static uint32_t *text_ranks(const RankSpec *s, int k, int32_t n)
 {
-    uint32_t count = s->m->strings->count;
-    uint32_t *rank = xcalloc(count ? count : 1, sizeof(uint32_t));
     uint32_t *ids = xmalloc(sizeof(uint32_t) * (size_t)(n ? n : 1));
-    size_t nids = 0;
     for (int32_t row = 0; row < n; row++) {
         const Value *v = &s->keys[(size_t)row * s->nkeys + k];
-        if (v->null || rank[v->t]) continue;
-        rank[v->t] = 1;
-        ids[nids++] = v->t;
+        ids[row] = v->null ? INTERN_NONE : v->t;
     }
-    qsort_r(ids, nids, sizeof(uint32_t), text_cmp, (void *)s->m);
-    for (size_t i = 0; i < nids; i++)
-        rank[ids[i]] = (uint32_t)i + 1;
+    uint32_t *rank = rank_text_ranks(s->m, ids, n);
     free(ids);
     return rank;
 }
@@ -187,4 +199,86 @@ void rank_sort(const RankSpec *s, int32_t n, int32_t *perm)
     free(items);
     free(start);
     free(more);
+}
+
+bool rank_key_fits(Dec x, bool desc, int64_t *out)
+{
+    if (x <= -(Dec)INT64_MAX || x >= (Dec)INT64_MAX) return false;
+    *out = (int64_t)(desc ? -x : x);
+    return true;
+}
+
+/* Sixteen bytes an item: the first key, the row, its key position. */
+typedef struct Item64 {
+    int64_t k;
+    int32_t row, pos;
+} Item64;
+
+typedef struct Sorter64 {
+    const int64_t *more;
+    int nmore;
+} Sorter64;
+
+static inline int cmp64(int64_t x, int64_t y)
+{
+    return (x > y) - (x < y); /* RANK_ABSENT is the largest: absent sorts last */
+}
+
+static inline int item64_cmp(const Sorter64 *s, const Item64 *a, const Item64 *b)
+{
+    int r = cmp64(a->k, b->k);
+    for (int j = 0; !r && j < s->nmore; j++)
+        r = cmp64(s->more[(size_t)a->row * s->nmore + j], s->more[(size_t)b->row * s->nmore + j]);
+    return r ? r : cmp64(a->pos, b->pos);
+}
+
+static void merge_sort64(const Sorter64 *s, Item64 *a, Item64 *tmp, size_t n)
+{
+    if (n <= 12) {
+        for (size_t i = 1; i < n; i++) {
+            Item64 x = a[i];
+            size_t j = i;
+            for (; j > 0 && item64_cmp(s, &x, &a[j - 1]) < 0; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    merge_sort64(s, a, tmp, h);
+    merge_sort64(s, a + h, tmp, n - h);
+    if (item64_cmp(s, &a[h - 1], &a[h]) <= 0) return;
+    memcpy(tmp, a, h * sizeof(Item64));
+    size_t i = 0, j = h, o = 0;
+    while (i < h && j < n)
+        a[o++] = item64_cmp(s, &a[j], &tmp[i]) < 0 ? a[j++] : tmp[i++];
+    while (i < h)
+        a[o++] = tmp[i++];
+}
+
+void rank_sort_encoded(const int64_t *first, const int64_t *more, int nmore, const int32_t *gid,
+                       int32_t ngroups, const int32_t *kpos, int32_t n, int32_t *perm)
+{
+    size_t nn = (size_t)(n ? n : 1);
+    Item64 *items = xmalloc(sizeof(Item64) * nn), *tmp = xmalloc(sizeof(Item64) * nn);
+    int32_t ng = gid ? ngroups : 1;
+    size_t *start = xcalloc((size_t)ng + 1, sizeof(size_t));
+    for (int32_t row = 0; row < n; row++)
+        start[(gid ? gid[row] : 0) + 1]++;
+    for (int32_t g = 0; g < ng; g++)
+        start[g + 1] += start[g];
+    size_t *fill = xmalloc(sizeof(size_t) * ((size_t)ng + 1));
+    memcpy(fill, start, sizeof(size_t) * ((size_t)ng + 1));
+    for (int32_t row = 0; row < n; row++)
+        items[fill[gid ? gid[row] : 0]++] =
+            (Item64){first ? first[row] : 0, row, kpos ? kpos[row] : row};
+    Sorter64 so = {more, nmore};
+    for (int32_t g = 0; g < ng; g++)
+        merge_sort64(&so, items + start[g], tmp, start[g + 1] - start[g]);
+    for (int32_t i = 0; i < n; i++)
+        perm[i] = items[i].row;
+    free(fill);
+    free(tmp);
+    free(items);
+    free(start);
 }

@@ -67,6 +67,7 @@ Test(fastpath, rank_sort_orders_as_the_rule)
     for (int i = 0; i < 6; i++)
         words[i] = intern_put(m.strings, ws[i], strlen(ws[i]));
     uint32_t seed = 12345;
+    int encoded_trials = 0;
     for (int trial = 0; trial < 200; trial++) {
         int32_t n = 1 + (int32_t)(rnd(&seed) % 400);
         int nk = (int)(rnd(&seed) % 4);
@@ -116,6 +117,52 @@ Test(fastpath, rank_sort_orders_as_the_rule)
         rank_sort(&spec, n, fast);
         for (int32_t i = 0; i < n; i++)
             cr_assert_eq(fast[i], rule[i], "trial %d: position %d of %d", trial, i, n);
+        /* The same keys encoded in 64 bits, as grading encodes them, when
+        ** they fit (grading sorts the Values otherwise). */
+        bool fits = true;
+        int64_t *enc = calloc((size_t)n * (size_t)(nk ? nk : 1), sizeof(int64_t));
+        for (int k = 0; k < nk; k++) {
+            uint32_t *ids = calloc((size_t)n, sizeof(uint32_t)), *rank = NULL;
+            for (int32_t r = 0; r < n; r++)
+                if (types[k] == T_TEXT && !keys[(size_t)r * nk + k].null)
+                    ids[r] = keys[(size_t)r * nk + k].t;
+            bool table_key = by_key && k == 0 && types[k] == T_TEXT;
+            if (types[k] == T_TEXT && !table_key) rank = rank_text_ranks(&m, ids, n);
+            for (int32_t r = 0; r < n; r++) {
+                const Value *v = &keys[(size_t)r * nk + k];
+                int64_t *o = &enc[(size_t)k * (size_t)n + (size_t)r], x = 0;
+                if (v->null) {
+                    *o = RANK_ABSENT;
+                    continue;
+                }
+                if (types[k] == T_NUM) {
+                    fits &= rank_key_fits(v->n, desc[k], o);
+                    continue;
+                }
+                if (table_key) x = kpos ? kpos[r] : r;
+                if (rank) x = rank[ids[r]];
+                if (types[k] == T_DATE) x = v->d;
+                *o = desc[k] ? -x : x;
+            }
+            free(rank);
+            free(ids);
+        }
+        /* other keys row-major, as rank_sort_encoded reads them */
+        int nmore = nk > 1 ? nk - 1 : 0;
+        int64_t *more = calloc((size_t)n * (size_t)(nmore ? nmore : 1), sizeof(int64_t));
+        for (int k = 1; k < nk; k++)
+            for (int32_t r = 0; r < n; r++)
+                more[(size_t)r * nmore + (k - 1)] = enc[(size_t)k * (size_t)n + (size_t)r];
+        if (fits) {
+            rank_sort_encoded(nk ? enc : NULL, more, nmore, trial % 7 ? gid : NULL, ng, kpos, n,
+                              fast);
+            for (int32_t i = 0; i < n; i++)
+                cr_assert_eq(fast[i], rule[i], "trial %d (64-bit keys): position %d of %d", trial,
+                             i, n);
+            encoded_trials++;
+        }
+        free(more);
+        free(enc);
         free(fast);
         free(rule);
         free(keys);
@@ -123,6 +170,7 @@ Test(fastpath, rank_sort_orders_as_the_rule)
         free(gid);
         free(t.key_text);
     }
+    cr_expect_gt(encoded_trials, 50, "too few trials had keys that fit 64 bits");
     intern_free(&m.own_strings);
 }
 

@@ -255,6 +255,61 @@ Test(grade, text_and_ascending_keys)
     kt_free(&r);
 }
 
+/* Totals past 9.2 million do not fit the 64-bit sort keys: the order is
+** then worked out from the values themselves, and is the same. */
+Test(grade, totals_too_large_for_64_bit_keys_rank_the_same)
+{
+    KtResult r =
+        kt_run("table persons key pid { s: decimal }\n"
+               "assess persons\n"
+               "indicator 分 = s\n"
+               "grades by total desc { 优秀 quota 1\n 合格 }\n",
+               FILES("persons.csv", "pid,s\nP1,9300000\nP2,9300000.5\nP3,-9300001\nP4,7\n"), NULL);
+    kt_expect_csv(r, HEADER "P1,9300000,9300000,0,0,9300000,,合格,2\n"
+                            "P2,9300000.5,9300000.5,0,0,9300000.5,,优秀,1\n"
+                            "P3,-9300001,-9300001,0,0,-9300001,,合格,4\n"
+                            "P4,7,7,0,0,7,,合格,3\n");
+    kt_free(&r);
+}
+
+/* Dates, the table key descending, and absent values (last, whatever the
+** direction). */
+Test(grade, date_keys_absent_values_and_the_key_descending)
+{
+    KtResult r = kt_run("table persons key pid { s: decimal  d: date? }\n"
+                        "assess persons\n"
+                        "indicator 分 = s\n"
+                        "grades by d desc, pid desc { 合格 }\n",
+                        FILES("persons.csv", "pid,s,d\nP1,1,2020-01-02\nP2,1,\nP3,1,2021-05-01\n"
+                                             "P4,1,2020-01-02\nP5,1,\n"),
+                        NULL);
+    /* P3 (latest), then P4, P1 (same date, key descending), then the
+    ** absent dates P5, P2. */
+    kt_expect_csv(r, HEADER "P1,1,1,0,0,1,,合格,3\n"
+                            "P2,1,1,0,0,1,,合格,5\n"
+                            "P3,1,1,0,0,1,,合格,1\n"
+                            "P4,1,1,0,0,1,,合格,2\n"
+                            "P5,1,1,0,0,1,,合格,4\n");
+    kt_free(&r);
+}
+
+/* A text key that is not the table key ranks by its text; absent last. */
+Test(grade, text_keys_with_absent_values)
+{
+    KtResult r =
+        kt_run("table persons key pid { team: text?  s: decimal }\n"
+               "assess persons\n"
+               "indicator 分 = s\n"
+               "grades by team asc, total desc { 合格 }\n",
+               FILES("persons.csv", "pid,team,s\nP1,乙,1\nP2,,9\nP3,甲,2\nP4,乙,3\n"), NULL);
+    /* Texts compare by their UTF-8 bytes: 乙 (E4 B9 99) before 甲 (E7 94 B2). */
+    kt_expect_csv(r, HEADER "P1,1,1,0,0,1,,合格,2\n"
+                            "P2,9,9,0,0,9,,合格,4\n"
+                            "P3,2,2,0,0,2,,合格,3\n"
+                            "P4,3,3,0,0,3,,合格,1\n");
+    kt_free(&r);
+}
+
 /* ---- eligibility, caps, overrides ---- */
 
 Test(grade, ineligible_person_is_skipped_without_using_the_quota)
