@@ -32,7 +32,7 @@ void intern_init(Intern *in)
 {
     memset(in, 0, sizeof *in);
     in->mask = 1023;
-    in->slots = xcalloc(in->mask + 1, sizeof(uint32_t));
+    in->slots = xcalloc(in->mask + 1, sizeof(uint64_t));
     in->ids_cap = 1024;
     in->entries = xmalloc(in->ids_cap * sizeof(InternEntry));
     in->chars_cap = 65536;
@@ -54,44 +54,56 @@ void intern_free(Intern *in)
 static void grow_slots(Intern *in)
 {
     uint32_t mask = in->mask * 2 + 1;
-    uint32_t *slots = xcalloc((size_t)mask + 1, sizeof(uint32_t));
+    uint64_t *slots = xcalloc((size_t)mask + 1, sizeof(uint64_t));
     /* Probes land anywhere in the table: with 4 KiB pages nearly every one
     ** would also miss the TLB once the table passes a few megabytes. */
-    xadvise_huge(slots, ((size_t)mask + 1) * sizeof(uint32_t));
+    xadvise_huge(slots, ((size_t)mask + 1) * sizeof(uint64_t));
     for (uint32_t id = 1; id < in->count; id++) {
-        uint32_t i = in->entries[id].hash & mask;
+        uint32_t h = in->entries[id].hash, i = h & mask;
         while (slots[i])
             i = (i + 1) & mask;
-        slots[i] = id;
+        slots[i] = (uint64_t)h << 32 | id;
     }
     free(in->slots);
     in->slots = slots;
     in->mask = mask;
 }
 
-static uint32_t *probe(const Intern *in, const char *s, size_t len, uint32_t h)
+static uint64_t *probe(const Intern *in, const char *s, size_t len, uint32_t h)
 {
     uint32_t i = h & in->mask;
     for (;;) {
-        uint32_t id = in->slots[i];
-        if (!id) return &in->slots[i];
-        const InternEntry *e = &in->entries[id];
-        if (e->hash == h && e->len == len && memcmp(in->chars + e->off, s, len) == 0)
-            return &in->slots[i];
+        uint64_t slot = in->slots[i];
+        if (!slot) return &in->slots[i];
+        if ((uint32_t)(slot >> 32) == h) {
+            const InternEntry *e = &in->entries[(uint32_t)slot];
+            if (e->len == len && memcmp(in->chars + e->off, s, len) == 0) return &in->slots[i];
+        }
         i = (i + 1) & in->mask;
     }
 }
 
 uint32_t intern_find(const Intern *in, const char *s, size_t len)
 {
-    return *probe(in, s, len, hash_bytes(s, len));
+    return (uint32_t)*probe(in, s, len, hash_bytes(s, len));
+}
+
+uint32_t intern_prefetch(const Intern *in, const char *s, size_t len)
+{
+    uint32_t h = hash_bytes(s, len);
+    __builtin_prefetch(&in->slots[h & in->mask]);
+    return h;
 }
 
 uint32_t intern_put(Intern *in, const char *s, size_t len)
 {
-    uint32_t h = hash_bytes(s, len);
-    uint32_t *slot = probe(in, s, len, h);
-    if (*slot) return *slot;
+    return intern_put_hashed(in, s, len, hash_bytes(s, len));
+}
+
+uint32_t intern_put_hashed(Intern *in, const char *s, size_t len, uint32_t h)
+{
+    uint64_t *slot = probe(in, s, len, h);
+    if (*slot) return (uint32_t)*slot;
     if (in->count == in->ids_cap) {
         in->entries = xgrow(in->entries, in->ids_cap * sizeof(InternEntry),
                             2 * in->ids_cap * sizeof(InternEntry));
@@ -106,7 +118,7 @@ uint32_t intern_put(Intern *in, const char *s, size_t len)
     memcpy(in->chars + in->nchars, s, len);
     in->chars[in->nchars + len] = 0;
     in->nchars += len + 1;
-    *slot = id;
+    *slot = (uint64_t)h << 32 | id;
     if ((uint64_t)in->count * 2 > in->mask) grow_slots(in);
     return id;
 }

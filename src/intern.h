@@ -22,7 +22,8 @@ typedef struct InternEntry {
 } InternEntry;
 
 typedef struct Intern {
-    uint32_t *slots; /* id per slot, 0 = empty */
+    uint64_t *slots; /* hash << 32 | id per slot, 0 = empty: a probe that
+                        meets another text's slot does not read its entry */
     InternEntry *entries;
     char *chars;
     size_t nchars, chars_cap;
@@ -34,6 +35,12 @@ typedef struct Intern {
 void intern_init(Intern *in);
 void intern_free(Intern *in);
 uint32_t intern_put(Intern *in, const char *s, size_t len);
+/* The same in two steps, for a loader that knows a text it will intern a
+** little later: intern_prefetch starts loading the slot it will probe (at
+** 10^6 keys, a cache miss nearly every time) and gives the hash, which
+** intern_put_hashed then takes. */
+uint32_t intern_prefetch(const Intern *in, const char *s, size_t len);
+uint32_t intern_put_hashed(Intern *in, const char *s, size_t len, uint32_t hash);
 /* INTERN_NONE when s was never interned. */
 uint32_t intern_find(const Intern *in, const char *s, size_t len);
 const char *intern_str(const Intern *in, uint32_t id, size_t *len);

@@ -28,6 +28,7 @@ typedef struct Loader {
     int *field_col;       /* CSV field -> column index, -1 unused */
     int nfields;
     size_t errors_before;
+    uint32_t key_hash; /* of the current row's text key, prefetched; 0 none */
 } Loader;
 
 static void cell_error(Loader *L, size_t field, const char *fmt, ...)
@@ -138,6 +139,10 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
     /* Keys of stored tables are indexed; an event table's keys are not kept,
     ** so memory does not grow with the number of cases. */
     bool keep = c->used || (c->index == L->t->key_col && !L->t->streamed);
+    if (L->key_hash && c->index == L->t->key_col && c->kind == COL_TEXT) {
+        v->t = intern_put_hashed(L->ev->m->strings, s, len, L->key_hash);
+        return true;
+    }
     char err[700];
     if (cell_parse(L->ev->m, c, s, len, keep, v, err, sizeof err)) {
         /* An int key is indexed by its text, as references name it. */
@@ -303,6 +308,8 @@ static bool load_rows(Loader *L)
     int k = 0; /* rows in the batch buffer */
     Value *buf = arena_alloc(ev->m->arena, sizeof(Value) * (size_t)t->ncols * EVAL_BATCH);
     uint32_t lines[EVAL_BATCH];
+    Column *key = t->cols[t->key_col];
+    int key_field = !t->streamed && key->kind == COL_TEXT ? key->csv_pos : -1;
     while ((r = csvpipe_next(L->csv, &f, &n, &err)) > 0) {
         L->record++;
         if (n != (size_t)L->nfields) {
@@ -314,10 +321,18 @@ static bool load_rows(Loader *L)
         }
         Value *vals = buf + (size_t)k * (size_t)t->ncols;
         bool row_ok = true;
+        /* The key's slot in the string table loads while the other cells
+        ** parse; a key that is there cannot fail, so interning it last
+        ** leaves the order of any diagnostics as it was. */
+        L->key_hash = 0;
+        if (key_field >= 0 && f[key_field].len)
+            L->key_hash = intern_prefetch(ev->m->strings, f[key_field].ptr, f[key_field].len);
         for (size_t i = 0; i < n; i++) {
             int c = L->field_col[i];
+            if (L->key_hash && (int)i == key_field) continue;
             if (!parse_cell(L, t->cols[c], &f[i], i, &vals[c])) row_ok = false;
         }
+        if (L->key_hash) parse_cell(L, key, &f[key_field], (size_t)key_field, &vals[t->key_col]);
         if (row_ok && !t->streamed) {
             uint32_t id = vals[t->key_col].t;
             if (vals[t->key_col].null ||
@@ -414,9 +429,18 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
         snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
     }
     CsvError err;
-    Loader L = {
-        ev,   t, also,          also ? table_named(also->m, t->name) : NULL, NULL, t->path, in, -1,
-        NULL, 0, ev->d->nerrors};
+    Loader L = {ev,
+                t,
+                also,
+                also ? table_named(also->m, t->name) : NULL,
+                NULL,
+                t->path,
+                in,
+                -1,
+                NULL,
+                0,
+                ev->d->nerrors,
+                0};
     if (in) {
         CsvReader *r = csv_open_mem(in->csv, in->len, &err);
         L.csv = r ? csvpipe_new(r, false, &err) : NULL;

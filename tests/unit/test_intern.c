@@ -1,0 +1,63 @@
+/*
+** test_intern.c — the string table: dense ids that stay the same as the
+** table grows, lookups that find exactly what was put, and the two-step put
+** a loader uses (prefetch, then put with the hash) giving the same ids.
+*/
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "intern.h"
+
+Test(intern, ids_are_dense_and_stable_across_growth)
+{
+    Intern in;
+    intern_init(&in);
+    char s[32];
+    for (int i = 0; i < 200000; i++) {
+        int n = snprintf(s, sizeof s, "P%08d", i);
+        cr_assert_eq(intern_put(&in, s, (size_t)n), (uint32_t)i + 1);
+    }
+    for (int i = 0; i < 200000; i += 7) {
+        int n = snprintf(s, sizeof s, "P%08d", i);
+        cr_assert_eq(intern_find(&in, s, (size_t)n), (uint32_t)i + 1);
+        cr_assert_eq(intern_put(&in, s, (size_t)n), (uint32_t)i + 1, "a second put is the same id");
+        size_t len;
+        const char *back = intern_str(&in, (uint32_t)i + 1, &len);
+        cr_assert_eq(len, (size_t)n);
+        cr_assert(memcmp(back, s, len) == 0 && back[len] == '\0');
+    }
+    intern_free(&in);
+}
+
+Test(intern, texts_never_put_are_not_found)
+{
+    Intern in;
+    intern_init(&in);
+    intern_put(&in, "好", strlen("好"));
+    intern_put(&in, "较好", strlen("较好"));
+    cr_expect_eq(intern_find(&in, "较", strlen("较")), INTERN_NONE);
+    cr_expect_eq(intern_find(&in, "", 0), INTERN_NONE);
+    cr_expect_eq(intern_find(&in, "好 ", strlen("好 ")), INTERN_NONE);
+    /* a prefix and a text with an embedded NUL are other texts */
+    cr_expect_eq(intern_find(&in, "较好\0x", 5), INTERN_NONE);
+    intern_free(&in);
+}
+
+Test(intern, prefetch_then_put_gives_the_same_ids_as_put)
+{
+    Intern a, b;
+    intern_init(&a);
+    intern_init(&b);
+    char s[32];
+    for (int i = 0; i < 50000; i++) {
+        /* repeats on purpose: every third text was put before */
+        int n = snprintf(s, sizeof s, "D%05d", i % 3 == 0 ? i / 3 : i);
+        uint32_t h = intern_prefetch(&b, s, (size_t)n);
+        cr_assert_eq(intern_put_hashed(&b, s, (size_t)n, h), intern_put(&a, s, (size_t)n));
+    }
+    cr_expect_eq(a.count, b.count);
+    intern_free(&a);
+    intern_free(&b);
+}
