@@ -147,6 +147,8 @@ typedef struct ValueDef {
     int prev_total; /* VAL_ADJUST: value id of the total before it */
     int id;
     int state; /* resolver: 0 new, 1 visiting, 2 done */
+    uint8_t
+        typing; /* a let's formula, resolved on first reference: 0 not yet, 1 under way, 2 done */
     bool computed;
     bool released;         /* storage freed: every reader is computed */
     bool shown;            /* listed in `output`: kept for the results */
@@ -173,6 +175,7 @@ typedef struct Group {
     int32_t ngroups;
     int32_t *size; /* members per group */
     bool built;
+    uint8_t resolving; /* keys resolved on first use: 0 not yet, 1 under way, 2 done */
 } Group;
 
 typedef enum { PARAM_NUM, PARAM_PERCENT, PARAM_INT, PARAM_TEXT, PARAM_BOOL, PARAM_DATE } ParamKind;

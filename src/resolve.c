@@ -505,6 +505,17 @@ static void declare_decl(Resolver *r, Decl *d)
     }
 }
 
+void resolve_let(Resolver *r, ValueDef *v)
+{
+    if (v->typing) return;
+    v->typing = 1;
+    const Source *src = r->src;
+    r->src = v->decl->src;
+    resolve_formula(r, v, v->formula, "a value");
+    r->src = src;
+    v->typing = 2;
+}
+
 static void resolve_values(Resolver *r)
 {
     Model *m = r->m;
@@ -512,7 +523,7 @@ static void resolve_values(Resolver *r)
         ValueDef *v = m->values[i];
         if (!v->decl) continue;
         r->src = v->decl->src;
-        if (v->kind == VAL_LET) resolve_formula(r, v, v->formula, "a value");
+        if (v->kind == VAL_LET) resolve_let(r, v);
         if (v->kind == VAL_BONUS || v->kind == VAL_PENALTY) {
             resolve_formula(r, v, v->formula, v->kind == VAL_BONUS ? "a bonus" : "a penalty");
             if (v->cap) resolve_formula(r, v, v->cap, "a cap");
@@ -562,23 +573,20 @@ static void alias_total(Resolver *r)
     m->v_total = last;
 }
 
-static void resolve_groups(Resolver *r)
+void resolve_group(Resolver *r, Group *g)
 {
-    Model *m = r->m;
-    for (int i = 0; i < m->ngroups; i++) {
-        Group *g = m->groups[i];
-        r->src = g->src;
-        Sym *s = sym_find(r, g->decl->table);
-        if (!s || s->kind != SYM_TABLE) {
-            unknown_table(r, g->decl->table, g->decl->table_span);
-            continue;
-        }
-        if (s->ptr != m->assessed) {
-            RERR(r, g->decl->table_span,
-                 "groups are made of the assessed table's rows ('%s'), not of '%s'",
-                 m->assessed->name, g->decl->table);
-            continue;
-        }
+    if (g->resolving) return;
+    g->resolving = 1;
+    const Source *src = r->src;
+    r->src = g->src;
+    Sym *s = sym_find(r, g->decl->table);
+    if (!s || s->kind != SYM_TABLE) {
+        unknown_table(r, g->decl->table, g->decl->table_span);
+    } else if (s->ptr != r->m->assessed) {
+        RERR(r, g->decl->table_span,
+             "groups are made of the assessed table's rows ('%s'), not of '%s'",
+             r->m->assessed->name, g->decl->table);
+    } else {
         Ctx pc = {.kind = CTX_PERSON};
         for (int k = 0; k < g->keys.n; k++) {
             Expr *e = g->keys.items[k];
@@ -586,6 +594,14 @@ static void resolve_groups(Resolver *r)
             if (t.list) RERR(r, e->span, "cannot group by a list");
         }
     }
+    r->src = src;
+    g->resolving = 2;
+}
+
+static void resolve_groups(Resolver *r)
+{
+    for (int i = 0; i < r->m->ngroups; i++)
+        resolve_group(r, r->m->groups[i]);
 }
 
 /* ---- functions ---- */

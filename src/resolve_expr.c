@@ -219,6 +219,14 @@ static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
             return T_ERR;
         }
         ValueDef *v = s->ptr;
+        /* A let further down: its type comes from its formula. One under
+        ** way is a cycle, reported with the dependency order. */
+        if (v->kind == VAL_LET && v->decl && v->typing == 0) resolve_let(r, v);
+        if (v->kind == VAL_LET && v->typing == 1) {
+            bind(r, e, B_VALUE, T_ERR)->val = v;
+            add_dep(ctx->owner, v, r->arena);
+            return T_ERR;
+        }
         bind(r, e, B_VALUE, v->type)->val = v;
         add_dep(ctx->owner, v, r->arena);
         return v->type;
@@ -854,6 +862,7 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
     ptrvec_push(r->arena, &r->m->group_aggs, g);
     bind(r, e, B_GROUPAGG, res)->gagg = g;
     /* Group membership depends on the group's key values. */
+    resolve_group(r, c->group);
     for (int i = 0; i < c->group->keys.n; i++) {
         Expr *k = c->group->keys.items[i];
         if (k->bound && k->bound->kind == B_VALUE) add_dep(ctx->owner, k->bound->val, r->arena);

@@ -53,6 +53,10 @@ typedef struct Resolver {
 Sym *sym_find(Resolver *r, const char *name);
 void sym_suggest(Resolver *r, const char *name, char *out, size_t cap);
 Type resolve_expr(Resolver *r, Expr *e, const Ctx *ctx);
+/* A let's formula, and a group's keys, are resolved on first use, so a
+** reference to one declared further down sees its type (resolve.c). */
+void resolve_let(Resolver *r, ValueDef *v);
+void resolve_group(Resolver *r, Group *g);
 bool type_is(Type t, BaseType b);
 void expect_type(Resolver *r, Expr *e, Type got, BaseType want, const char *what);
 Value eval_const(Resolver *r, const Expr *e, bool *ok);

@@ -814,3 +814,50 @@ Test(eval, typed_logic_short_circuits_per_row)
                             "P3,0,0,0,0,0,0,,,\n");
     kt_free(&r);
 }
+
+/* ---- values declared further down ---- */
+
+/* A let's type comes from its formula wherever it is declared: a text let
+** read above its declaration compares as text. */
+Test(eval, a_let_declared_further_down_has_its_type)
+{
+    KtResult r = kt_run("table persons key pid { x: int }\nassess persons\n"
+                        "let a = b\n"
+                        "let b = if x > 1 then \"大\" else \"小\"\n"
+                        "indicator i = if a == \"大\" then 1 else 0\n",
+                        FILES("persons.csv", "pid,x\nP1,1\nP2,5\n"), NULL);
+    kt_expect_csv(r, "pid,i,score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+                     "P1,0,0,0,0,0,,,\n"
+                     "P2,1,1,0,0,1,,,\n");
+    kt_free(&r);
+}
+
+/* A group keyed by a text let declared after it. */
+Test(eval, a_group_keyed_by_a_let_declared_after_it)
+{
+    KtResult r = kt_run("table persons key pid { x: int }\nassess persons\n"
+                        "group 档 = persons by 档位\n"
+                        "let 档位 = if x > 3 then \"高\" else \"低\"\n"
+                        "indicator i = avg(档.x)\n",
+                        FILES("persons.csv", "pid,x\nP1,1\nP2,5\nP3,7\nP4,2\n"), NULL);
+    kt_expect_csv(r, "pid,i,score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+                     "P1,1.5,1.5,0,0,1.5,,,\n"
+                     "P2,6,6,0,0,6,,,\n"
+                     "P3,6,6,0,0,6,,,\n"
+                     "P4,1.5,1.5,0,0,1.5,,,\n");
+    kt_free(&r);
+}
+
+/* Lets that read each other are one error, the cycle, and no type errors
+** besides. */
+Test(eval, a_cycle_of_text_lets_is_one_error)
+{
+    KtResult r = kt_run("table persons key pid { x: int }\nassess persons\n"
+                        "let a = if b == \"x\" then \"y\" else \"z\"\n"
+                        "let b = a\n"
+                        "indicator i = if a == \"y\" then 1 else 0\n",
+                        FILES("persons.csv", "pid,x\nP1,1\n"), NULL);
+    kt_expect_error(r, KT_COMPILE_FAILED, "values depend on each other in a cycle: a -> b -> a");
+    cr_expect_eq(r.nerrors, 1);
+    kt_free(&r);
+}
