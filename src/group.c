@@ -26,49 +26,126 @@ static bool value_same(Value a, Value b)
     return a.null == b.null && (a.null || (a.n == b.n && a.t == b.t && a.d == b.d && a.b == b.b));
 }
 
+/* Distinct key tuples seen so far: an open-addressing table sized by the
+** number of groups (a few thousand at most, so it stays in cache), not by
+** the number of persons. */
+typedef struct GroupTable {
+    int32_t *slots; /* group id per slot, -1 empty */
+    uint64_t *hash; /* per group */
+    Value *keys;    /* k per group */
+    size_t cap;     /* slots, a power of two */
+    int32_t n, gcap;
+    int k;
+} GroupTable;
+
+static void table_grow(Eval *ev, GroupTable *t)
+{
+    size_t cap = t->cap * 2;
+    int32_t *slots = ev_alloc(ev, sizeof(int32_t) * cap);
+    memset(slots, 0xff, sizeof(int32_t) * cap);
+    for (int32_t id = 0; id < t->n; id++) {
+        size_t s = t->hash[id] & (cap - 1);
+        while (slots[s] >= 0)
+            s = (s + 1) & (cap - 1);
+        slots[s] = id;
+    }
+    ev_free(ev, t->slots);
+    t->slots = slots;
+    t->cap = cap;
+}
+
+/* The group of a key tuple, a new one when it was not seen. */
+static int32_t table_find(Eval *ev, GroupTable *t, const Value *cur, uint64_t h)
+{
+    for (size_t s = h & (t->cap - 1);; s = (s + 1) & (t->cap - 1)) {
+        int32_t id = t->slots[s];
+        if (id < 0) break;
+        if (t->hash[id] != h) continue;
+        bool same = true;
+        for (int i = 0; i < t->k && same; i++)
+            same = value_same(t->keys[(size_t)id * (size_t)t->k + (size_t)i], cur[i]);
+        if (same) return id;
+    }
+    if (t->n == t->gcap) {
+        int32_t gcap = t->gcap * 2;
+        Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)gcap * (size_t)t->k);
+        uint64_t *hash = ev_alloc(ev, sizeof(uint64_t) * (size_t)gcap);
+        memcpy(keys, t->keys, sizeof(Value) * (size_t)t->n * (size_t)t->k);
+        memcpy(hash, t->hash, sizeof(uint64_t) * (size_t)t->n);
+        ev_free(ev, t->keys);
+        ev_free(ev, t->hash);
+        t->keys = keys;
+        t->hash = hash;
+        t->gcap = gcap;
+    }
+    int32_t id = t->n++;
+    memcpy(t->keys + (size_t)id * (size_t)t->k, cur, sizeof(Value) * (size_t)t->k);
+    t->hash[id] = h;
+    if ((size_t)t->n * 2 > t->cap) {
+        table_grow(ev, t);
+    } else {
+        size_t s = h & (t->cap - 1);
+        while (t->slots[s] >= 0)
+            s = (s + 1) & (t->cap - 1);
+        t->slots[s] = id;
+    }
+    return id;
+}
+
+/* The keys of rows [start, start + n) into vals[key * EVAL_BATCH + i]: a
+** batch at a time when no key can fail (the order of errors is then
+** moot), row by row otherwise, as the keys were always evaluated. */
+static void group_keys(Eval *ev, Group *g, bool batch, int32_t start, int n, Value *vals)
+{
+    int k = g->keys.n;
+    if (batch) {
+        int32_t rows[EVAL_BATCH];
+        for (int i = 0; i < n; i++)
+            rows[i] = start + i;
+        for (int j = 0; j < k; j++)
+            eval_vec(ev, g->keys.items[j], rows, n, NULL, vals + (size_t)j * EVAL_BATCH);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < k; j++)
+            vals[(size_t)j * EVAL_BATCH + (size_t)i] = eval_expr(ev, g->keys.items[j], start + i);
+}
+
 void group_build(Eval *ev, Group *g)
 {
     if (g->built) return;
     eval_shared_init(ev);
     int32_t n = ev->nrows;
-    int k = g->keys.n;
+    int k = g->keys.n < 16 ? g->keys.n : 16;
     g->gid = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
-    size_t cap = 64;
-    while (cap < (size_t)n * 2)
-        cap *= 2;
-    int32_t *slots = ev_alloc(ev, sizeof(int32_t) * cap);
-    memset(slots, 0xff, sizeof(int32_t) * cap);
-    Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)(k ? k : 1) * (size_t)(n ? n : 1));
-    int32_t ngroups = 0;
-    Value cur[16];
-    for (int32_t row = 0; row < n; row++) {
-        uint64_t h = 0;
-        for (int i = 0; i < k && i < 16; i++) {
-            cur[i] = eval_expr(ev, g->keys.items[i], row);
-            h = mix(h, value_hash(cur[i]));
-        }
-        size_t s = h & (cap - 1);
-        for (;; s = (s + 1) & (cap - 1)) {
-            int32_t id = slots[s];
-            if (id < 0) {
-                id = slots[s] = ngroups++;
-                memcpy(keys + (size_t)id * k, cur, sizeof(Value) * (size_t)k);
-                g->gid[row] = id;
-                break;
+    GroupTable t = {.cap = 64, .gcap = 16, .k = k ? k : 1};
+    t.slots = ev_alloc(ev, sizeof(int32_t) * t.cap);
+    memset(t.slots, 0xff, sizeof(int32_t) * t.cap);
+    t.keys = ev_alloc(ev, sizeof(Value) * (size_t)t.gcap * (size_t)t.k);
+    t.hash = ev_alloc(ev, sizeof(uint64_t) * (size_t)t.gcap);
+    bool batch = true;
+    for (int j = 0; j < k; j++)
+        batch &= expr_infallible(g->keys.items[j]);
+    Value *vals = ev_alloc(ev, sizeof(Value) * EVAL_BATCH * (size_t)t.k);
+    Value cur[16] = {{0}};
+    for (int32_t start = 0; start < n; start += EVAL_BATCH) {
+        int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
+        group_keys(ev, g, batch, start, b, vals);
+        for (int i = 0; i < b; i++) {
+            uint64_t h = 0;
+            for (int j = 0; j < k; j++) {
+                cur[j] = vals[(size_t)j * EVAL_BATCH + (size_t)i];
+                h = mix(h, value_hash(cur[j]));
             }
-            bool same = true;
-            for (int i = 0; i < k && same; i++)
-                same = value_same(keys[(size_t)id * k + i], cur[i]);
-            if (same) {
-                g->gid[row] = id;
-                break;
-            }
+            g->gid[start + i] = table_find(ev, &t, cur, h);
         }
     }
-    ev_free(ev, slots);
-    ev_free(ev, keys);
-    g->ngroups = ngroups;
-    g->size = ev_alloc(ev, (size_t)((size_t)(ngroups ? ngroups : 1)) * sizeof(int32_t));
+    g->ngroups = t.n;
+    ev_free(ev, vals);
+    ev_free(ev, t.slots);
+    ev_free(ev, t.keys);
+    ev_free(ev, t.hash);
+    g->size = ev_alloc(ev, (size_t)((size_t)(t.n ? t.n : 1)) * sizeof(int32_t));
     for (int32_t row = 0; row < n; row++)
         g->size[g->gid[row]]++;
     g->built = true;
