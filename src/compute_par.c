@@ -1,5 +1,6 @@
 /*
-** compute_par.c — a value's column computed on two threads.
+** compute_par.c — a column computed on two threads: a value's, or any
+** per-row result (a veto's condition).
 **
 ** Each row of a column depends only on other, finished columns, so the rows
 ** can be split: the first batch is computed alone (it builds whatever the
@@ -28,8 +29,8 @@ enum { PART_DONE, PART_FAILED, PART_SHARED };
 
 typedef struct Part {
     Eval ev; /* a copy: its own rows, allocations, error exit */
-    ValueDef *v;
-    ComputeFn fn;
+    RowsFn fn;
+    void *ctx;
     jmp_buf exit;
     int status;
     NumCol num;  /* the second half's numbers */
@@ -40,7 +41,7 @@ static void run_part(Part *p)
 {
     int code = setjmp(p->exit);
     if (code == 0) {
-        p->fn(&p->ev, p->v);
+        p->fn(&p->ev, p->ctx);
         p->status = PART_DONE;
     } else {
         p->status = code == 2 ? PART_SHARED : PART_FAILED;
@@ -53,7 +54,7 @@ static void *part_thread(void *arg)
     return NULL;
 }
 
-static void part_init(Part *p, const Eval *ev, ValueDef *v, ComputeFn fn, int32_t lo, int32_t hi)
+static void part_init(Part *p, const Eval *ev, RowsFn fn, void *ctx, int32_t lo, int32_t hi)
 {
     memset(p, 0, sizeof *p);
     p->ev = *ev;
@@ -64,41 +65,40 @@ static void part_init(Part *p, const Eval *ev, ValueDef *v, ComputeFn fn, int32_
     p->ev.on_error = &p->exit;
     p->ev.on_shared = &p->exit;
     p->ev.progress = NULL;
-    p->v = v;
     p->fn = fn;
+    p->ctx = ctx;
 }
 
 /* Rows [lo, hi) on this thread, as if nothing were split. */
-static void run_rows(Eval *ev, ValueDef *v, ComputeFn fn, int32_t lo, int32_t hi)
+static void run_rows(Eval *ev, RowsFn fn, void *ctx, int32_t lo, int32_t hi)
 {
     ev->lo = lo;
     ev->hi = hi;
-    fn(ev, v);
+    fn(ev, ctx);
 }
 
-/* The second half's numbers, into the value's column. */
-static void merge_numbers(ValueDef *v, const NumCol *part, int32_t lo, int32_t hi)
+/* The second half's numbers, into the column. */
+static void merge_numbers(NumCol *dest, const NumCol *part, int32_t lo, int32_t hi)
 {
     for (int32_t row = lo; row < hi; row++)
-        numcol_set(&v->num, row, numcol_get(part, row - lo));
+        numcol_set(dest, row, numcol_get(part, row - lo));
 }
 
-void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn)
+void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
 {
     int32_t n = ev->nrows;
     if (n < PAR_MIN_ROWS || ev->on_shared) {
-        run_rows(ev, v, fn, 0, n);
+        run_rows(ev, fn, ctx, 0, n);
         return;
     }
-    run_rows(ev, v, fn, 0, EVAL_BATCH);
+    run_rows(ev, fn, ctx, 0, EVAL_BATCH);
     int32_t mid = EVAL_BATCH + (n - EVAL_BATCH) / 2 / EVAL_BATCH * EVAL_BATCH;
-    bool numeric = v->type.base == T_NUM && !v->type.list;
     Part *a = ev_alloc(ev, sizeof(Part)), *b = ev_alloc(ev, sizeof(Part));
-    part_init(a, ev, v, fn, EVAL_BATCH, mid);
-    part_init(b, ev, v, fn, mid, n);
+    part_init(a, ev, fn, ctx, EVAL_BATCH, mid);
+    part_init(b, ev, fn, ctx, mid, n);
     diags_init(&b->diags);
     b->ev.d = &b->diags;
-    if (numeric) {
+    if (numbers) {
         numcol_reserve(&b->num, n - mid);
         b->ev.part = &b->num;
     }
@@ -109,7 +109,7 @@ void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn)
     eval_free_all(&a->ev);
     eval_free_all(&b->ev);
     int sa = a->status, sb = started ? b->status : PART_SHARED;
-    if (sa == PART_DONE && sb == PART_DONE && numeric) merge_numbers(v, &b->num, mid, n);
+    if (sa == PART_DONE && sb == PART_DONE && numbers) merge_numbers(numbers, &b->num, mid, n);
     if (sa == PART_DONE && sb == PART_FAILED) diags_merge(ev->d, &b->diags, true);
     numcol_free(&b->num);
     diags_free(&b->diags);
@@ -119,9 +119,26 @@ void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn)
     ev->hi = n;
     if (sa == PART_FAILED || (sa == PART_DONE && sb == PART_FAILED)) longjmp(*ev->on_error, 1);
     if (sa == PART_SHARED)
-        run_rows(ev, v, fn, EVAL_BATCH, n);
+        run_rows(ev, fn, ctx, EVAL_BATCH, n);
     else if (sb == PART_SHARED)
-        run_rows(ev, v, fn, mid, n);
+        run_rows(ev, fn, ctx, mid, n);
     ev->lo = 0;
     ev->hi = n;
+}
+
+typedef struct ValueRows {
+    ValueDef *v;
+    ComputeFn fn;
+} ValueRows;
+
+static void value_rows(Eval *ev, void *ctx)
+{
+    ValueRows *vr = ctx;
+    vr->fn(ev, vr->v);
+}
+
+void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn)
+{
+    ValueRows vr = {v, fn};
+    eval_rows_split(ev, value_rows, &vr, v->type.base == T_NUM && !v->type.list ? &v->num : NULL);
 }

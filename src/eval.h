@@ -109,6 +109,12 @@ void compute_value(Eval *ev, ValueDef *v);
 ** ev->hi)) over every row, on two threads when there are enough rows. */
 typedef void (*ComputeFn)(Eval *ev, ValueDef *v);
 void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn);
+/* The same for any fn that fills per-row results for [ev->lo, ev->hi):
+** numbers through ev->part when it is set (the second half's, copied into
+** `numbers` afterwards; NULL when fn writes no NumCol), anything else
+** straight into arrays indexed by row. */
+typedef void (*RowsFn)(Eval *ev, void *ctx);
+void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers);
 /* Is the indicator scored for this row: every enclosing variant was taken? */
 bool indicator_active(Eval *ev, Indicator *ind, int32_t row);
 Value value_get(Eval *ev, ValueDef *v, int32_t row);

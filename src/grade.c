@@ -22,22 +22,38 @@ typedef struct Decision {
     bool overridden;
 } Decision;
 
-/* A condition over every row, a batch at a time; empty is an error. */
-static void cond_column(Eval *ev, Expr *e, const char *what, uint8_t *out)
+typedef struct CondRows {
+    Expr *e;
+    const char *what;
+    uint8_t *out;
+} CondRows;
+
+/* Rows [ev->lo, ev->hi) of a condition, a batch at a time. */
+static void cond_rows(Eval *ev, void *ctx)
 {
+    CondRows *c = ctx;
     int32_t rows[EVAL_BATCH];
     uint8_t v[EVAL_BATCH];
-    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
+    for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
+        int n = ev->hi - start < EVAL_BATCH ? ev->hi - start : EVAL_BATCH;
         for (int i = 0; i < n; i++)
             rows[i] = start + i;
-        vec_bool(ev, e, rows, n, NULL, v);
+        vec_bool(ev, c->e, rows, n, NULL, v);
         for (int i = 0; i < n; i++) {
             if (v[i] == 2)
-                eval_fail(ev, e, start + i, "%s is empty (it uses a value that is absent)", what);
-            out[start + i] = v[i];
+                eval_fail(ev, c->e, start + i, "%s is empty (it uses a value that is absent)",
+                          c->what);
+            c->out[start + i] = v[i];
         }
     }
+}
+
+/* A condition over every row (on two threads when there are many); empty
+** is an error. */
+static void cond_column(Eval *ev, Expr *e, const char *what, uint8_t *out)
+{
+    CondRows c = {e, what, out};
+    eval_rows_split(ev, cond_rows, &c, NULL);
 }
 
 static void apply_vetoes(Eval *ev, Decision *dec)

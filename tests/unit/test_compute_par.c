@@ -225,3 +225,24 @@ Test(compute_par, a_runtime_error_in_the_second_half_names_its_person)
     kt_expect_error(r, KT_RUN_FAILED, "division by zero (persons P007777)");
     kt_free(&r);
 }
+
+/* Conditions of grading (vetoes, requirements) are split the same way. */
+Test(compute_par, an_empty_veto_condition_in_the_second_half_names_its_person)
+{
+    char *csv = persons(0, 9000);
+    /* P007777's x made empty */
+    char *at = strstr(csv, "P007777,") + strlen("P007777,");
+    char *comma = strchr(at, ',');
+    memmove(at, comma, strlen(comma) + 1);
+    KtResult r = kt_run("table persons key pid { x: int?  cat: text  flag: bool  note: text? }\n"
+                        "assess persons\n"
+                        "indicator s = 1\n"
+                        "veto 高 when x > 100000 => 不称职\n"
+                        "grades by total desc { 称职 当 total > 0\n 不称职 }\n",
+                        FILES("persons.csv", csv), NULL);
+    free(csv);
+    kt_expect_error(r, KT_RUN_FAILED,
+                    "the veto's condition is empty (it uses a value that is absent) (persons "
+                    "P007777)");
+    kt_free(&r);
+}
