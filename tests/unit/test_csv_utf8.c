@@ -204,6 +204,9 @@ static void csv_parse(const unsigned char *in, size_t n, Out *o)
             uint32_t l, c;
             csv_field_pos(r, i, &l, &c);
             putf(o, "@%u:%u %c%zu:", l, c, f[i].quoted ? 'q' : 'u', f[i].len);
+            /* csv.h: a record's fields lie in order in one block, NUL after each */
+            cr_assert(i == 0 || f[i].ptr > f[i - 1].ptr + f[i - 1].len);
+            cr_assert_eq(f[i].ptr[f[i].len], '\0');
             put(o, f[i].ptr, f[i].len);
             put(o, "\n", 1);
         }
