@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cell.h"
+#include "date.h"
 
 static uint64_t seed = 99;
 static uint32_t rnd(uint32_t n)
@@ -217,4 +218,65 @@ Test(cell_fast, enum_matching_agrees_with_strcmp)
         }
     }
     fixture_free(&f);
+}
+
+/* ---- dates ---- */
+
+static bool ref_valid_date(int y, int m, int d)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+Test(cell_fast, dates_are_checked_and_counted_like_the_calendar)
+{
+    static const int years[] = {1,    4,    99,   100,  400,  1600, 1700, 1900, 1969, 1970,
+                                1999, 2000, 2023, 2024, 2100, 2400, 9996, 9999, 0};
+    for (size_t i = 0; i < sizeof years / sizeof *years; i++)
+        for (int m = 0; m <= 13; m++)
+            for (int d = 0; d <= 32; d++) {
+                char s[16];
+                int32_t days = 0;
+                snprintf(s, sizeof s, "%04d-%02d-%02d", years[i], m, d);
+                bool ok = date_parse(s, 10, &days);
+                cr_assert_eq(ok, ref_valid_date(years[i], m, d), "%s", s);
+                if (!ok) continue;
+                int y2, m2, d2;
+                date_split(days, &y2, &m2, &d2);
+                cr_assert(y2 == years[i] && m2 == m && d2 == d, "%s -> %d -> %04d-%02d-%02d", s,
+                          days, y2, m2, d2);
+            }
+    int32_t days;
+    cr_assert(date_parse("1970-01-01", 10, &days));
+    cr_expect_eq(days, 0);
+    cr_assert(date_parse("2000-03-01", 10, &days));
+    cr_expect_eq(days, 11017);
+}
+
+Test(cell_fast, malformed_dates_are_rejected)
+{
+    static const char *const bad[] = {"2023-1-01",   "2023-01-1",  "2023/01/01", "2023-01-01 ",
+                                      " 2023-01-01", "20230-1-01", "2023-0a-01", "２０２３-01-01",
+                                      "2023--01-01", "+023-01-01", "-023-01-01", "2023-01-0:",
+                                      "2023-01-/1",  "0000-01-01", "2023-00-10", "2023-13-01"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int32_t days;
+        cr_expect_not(date_parse(bad[i], strlen(bad[i]), &days), "%s", bad[i]);
+    }
+    /* every single byte in every digit place */
+    char s[] = "2024-02-29";
+    for (int at = 0; at < 10; at++) {
+        if (at == 4 || at == 7) continue;
+        for (int b = 1; b < 256; b++) {
+            char keep = s[at];
+            int32_t days;
+            s[at] = (char)b;
+            bool digit = b >= '0' && b <= '9';
+            int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+            cr_assert_eq(date_parse(s, 10, &days), digit && ref_valid_date(y, m, d), "%s", s);
+            s[at] = keep;
+        }
+    }
 }
