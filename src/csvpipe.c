@@ -18,6 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define PIPE_CHUNKS    4
 #define CHUNK_RECORDS  2048
 #define CHUNK_BYTES    (256 * 1024)
@@ -83,6 +87,26 @@ static bool reserve_bytes(Chunk *c, size_t need)
     return true;
 }
 
+/* memcpy for one record's bytes, in 16-byte moves. glibc's memcpy copies 64
+** bytes and more with 512-bit registers where the CPU has them; on the
+** benchmark machine that made this thread twice as slow (1.25 s instead of
+** 0.60 s of CPU for the 695 MB cases.csv). */
+static void copy_span(char *to, const char *from, size_t n)
+{
+#if defined(__SSE2__)
+    if (n >= 16) {
+        for (size_t i = 0; i + 16 < n; i += 16)
+            _mm_storeu_si128((__m128i *)(void *)(to + i),
+                             _mm_loadu_si128((const __m128i *)(const void *)(from + i)));
+        /* the last 16 bytes, overlapping what came before */
+        _mm_storeu_si128((__m128i *)(void *)(to + n - 16),
+                         _mm_loadu_si128((const __m128i *)(const void *)(from + n - 16)));
+        return;
+    }
+#endif
+    memcpy(to, from, n);
+}
+
 /* Appends one record. Its fields lie in order in one block of the reader's
 ** buffer (csv.h), so the block is copied whole, NULs and all. */
 static bool chunk_add(Chunk *c, const CsvField *f, size_t n, uint32_t line)
@@ -93,7 +117,7 @@ static bool chunk_add(Chunk *c, const CsvField *f, size_t n, uint32_t line)
         !grow((void **)&c->fields, &c->capfields, c->nfields + n, sizeof(CsvField)))
         return false;
     char *to = c->bytes + c->nbytes;
-    if (n) memcpy(to, from, span);
+    copy_span(to, from, span);
     CsvField *out = c->fields + c->nfields;
     for (size_t i = 0; i < n; i++)
         out[i] = (CsvField){to + (f[i].ptr - from), f[i].len, f[i].quoted};
