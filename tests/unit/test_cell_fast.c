@@ -237,7 +237,7 @@ Test(cell_fast, dates_are_checked_and_counted_like_the_calendar)
     for (size_t i = 0; i < sizeof years / sizeof *years; i++)
         for (int m = 0; m <= 13; m++)
             for (int d = 0; d <= 32; d++) {
-                char s[16];
+                char s[48];
                 int32_t days = 0;
                 snprintf(s, sizeof s, "%04d-%02d-%02d", years[i], m, d);
                 bool ok = date_parse(s, 10, &days);
