@@ -37,6 +37,11 @@ size_t utf8_check_scalar(const unsigned char *s, size_t n, bool *bad)
     }
 }
 
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define SSSE3 __attribute__((target("ssse3")))
+
 /* The first byte of the sequence that reaches p or starts after it, when the
 ** text [s, p) is known to be valid up to a possibly cut-off last sequence. */
 static const unsigned char *seq_start(const unsigned char *s, const unsigned char *p)
@@ -48,11 +53,6 @@ static const unsigned char *seq_start(const unsigned char *s, const unsigned cha
     }
     return p;
 }
-
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
-#define SSSE3 __attribute__((target("ssse3")))
 
 /* Error classes of a pair (byte before, byte): the tables give for each
 ** nibble the classes it may belong to, and a pair is bad when all three
