@@ -54,14 +54,15 @@ typedef struct Column {
     ColKind kind;
     Type type;
     bool optional;
-    const char *def;                     /* default for an empty cell ('= value'), or NULL */
-    Table *table;                        /* the table it belongs to */
-    Table *ref;                          /* COL_REF target */
-    uint32_t *enum_ids;                  /* COL_ENUM: interned allowed values */
-    const struct CellEnumKey *enum_keys; /* COL_ENUM: how cell.c matches them */
-    uint32_t last_id;                    /* COL_REF: the key read last, and its row */
+    const char *def;    /* default for an empty cell ('= value'), or NULL */
+    Table *table;       /* the table it belongs to */
+    Table *ref;         /* COL_REF target */
+    uint32_t *enum_ids; /* COL_ENUM: interned allowed values */
+    uint32_t last_id;   /* COL_REF: the key read last, and its row */
     size_t last_len;
     int32_t last_row;
+    /* COL_ENUM: the allowed values as cell.c compares them */
+    const struct CellEnumKey *enum_keys;
     int index;   /* position in its table */
     int csv_pos; /* field position in the current CSV header */
     bool used;   /* read by some expression: worth storing */
