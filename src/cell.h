@@ -8,6 +8,18 @@
 
 #include "model.h"
 
+/* An allowed value of an enumeration, as cell_parse compares it: its length
+** and its first and last 4 bytes (all of it, zero-padded, when shorter)
+** rule out almost every other text before its bytes are compared. */
+typedef struct CellEnumKey {
+    uint32_t len, head, tail;
+    uint32_t id; /* interned */
+    const char *text;
+} CellEnumKey;
+
+/* The keys of the values vals (ids: their interned ids), for Column.enum_keys. */
+const CellEnumKey *cell_enum_keys(Arena *a, const PtrVec *vals, const uint32_t *ids);
+
 /* Parses s[0..len) (NUL-terminated, not empty) as a value of column c, which
 ** is not a reference. keep_text: intern a text value (otherwise it is only
 ** accepted). On failure writes why to err, e.g. `expected int, got "abc"`

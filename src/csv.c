@@ -9,11 +9,17 @@
 ** one record fills it) and parsing resumes at the field in progress, so fields
 ** already finished are never looked at again.
 **
+** Each block read is checked to be valid UTF-8 at once (utf8.c), up to the
+** first invalid byte; the field scan stops there as at a delimiter, so bytes
+** >= 0x80 cost it nothing and a bad byte is reported where a byte-by-byte
+** check would meet it, after any problem earlier in the text.
+**
 ** Columns are not tracked while scanning: csv_field_pos and the error paths
 ** recompute them from the finished fields, which hold enough to rebuild the
 ** widths of the text as it was written.
 */
 #include "csv.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +44,9 @@ struct CsvReader {
     unsigned char *buf;     /* cap + CSV_PAD bytes; buf[end] is always NUL */
     size_t cap, start, end; /* start: first byte of the record being parsed */
     bool eof, bom_done, done, failed;
+    size_t valid;      /* buf[0..valid) is valid UTF-8; buf[valid] is bad or cut off */
+    bool bad;          /* buf[valid] starts an invalid sequence (else valid == end,
+                          or a sequence there is cut off by end) */
     uint32_t line;     /* physical line on which the next record starts */
     uint32_t rec_line; /* line of the last returned record */
     CsvField *fields;
@@ -55,20 +64,12 @@ enum { ST_FIELD, ST_EOL, ST_END, ST_NEED, ST_ERR };
 /* Byte classes: STOP_U stops the unquoted scan, STOP_Q the check of quoted text. */
 #define STOP_U 1
 #define STOP_Q 2
-#define H      (STOP_U | STOP_Q)
-#define H16    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H
-/* clang-format off */
 static const unsigned char cls[256] = {
-    [0] = H, ['\n'] = H, [','] = STOP_U, ['"'] = STOP_U,
-    [0x80] = H16, H16, H16, H16, H16, H16, H16, H16,
-};
-/* clang-format on */
-#undef H16
-#undef H
+    [0] = STOP_U | STOP_Q, ['\n'] = STOP_U | STOP_Q, [','] = STOP_U, ['"'] = STOP_U};
 
 /* Stops of the unquoted scan, found 64 bytes at a time: bit i of the mask is
-** set when p[i] is NUL, newline, comma, quote, or >= 0x80 (checked as UTF-8
-** by the caller). The buffer's padding keeps these loads inside it. */
+** set when p[i] is NUL, newline, comma or quote. The buffer's padding keeps
+** these loads inside it. */
 #if defined(__SSE2__) && !defined(CSV_NO_SSE2)
 static inline uint64_t block_mask(const unsigned char *p)
 {
@@ -79,27 +80,30 @@ static inline uint64_t block_mask(const unsigned char *p)
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
         __m128i t = _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl));
         t = _mm_or_si128(t, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, zero)));
-        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(t, v)) << (16 * i);
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(t) << (16 * i);
     }
     return m;
 }
 #elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* For a 7-bit byte b, (b & 0x7f) + 0x7f sets bit 7 unless b is 0; bytes with
-** bit 7 set are stops anyway, so no carry between bytes can hide a stop. The
-** multiply gathers the eight bit-7 flags into the top byte. */
+/* (x & 0x7f) + 0x7f sets bit 7 of a byte unless its low bits are 0, without
+** a carry into the next byte; or-ing x adds its own bit 7, so what is left
+** clear marks exactly the zero bytes. The multiply gathers the eight bit-7
+** flags into the top byte. */
 #define ONES (~(uint64_t)0 / 255)
 #define LOW7 (ONES * 0x7f)
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    return ~(((x & LOW7) + LOW7) | x) & ONES * 0x80;
+}
 static inline uint64_t block_mask(const unsigned char *p)
 {
     uint64_t m = 0;
     for (int i = 0; i < 8; i++) {
-        uint64_t v, l;
+        uint64_t v;
         memcpy(&v, p + 8 * i, 8);
-        l = v & LOW7;
-        v |= ~((l + LOW7) & ((l ^ ONES * '\n') + LOW7) & ((l ^ ONES * ',') + LOW7) &
-               ((l ^ ONES * '"') + LOW7));
-        v = (v & ONES * 0x80) >> 7;
-        m |= ((v * 0x0102040810204080u) >> 56) << (8 * i);
+        v = zero_bytes(v) | zero_bytes(v ^ ONES * '\n') | zero_bytes(v ^ ONES * ',') |
+            zero_bytes(v ^ ONES * '"');
+        m |= (((v >> 7) * 0x0102040810204080u) >> 56) << (8 * i);
     }
     return m;
 }
@@ -124,34 +128,6 @@ static void set_msg(CsvError *e, uint32_t line, uint32_t col, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
-}
-
-/* Length of the valid UTF-8 sequence at s (lead byte >= 0x80), 0 when it is
-** invalid, -1 when it is cut off by e and more data could complete it. */
-static inline int utf8_seq(const unsigned char *s, const unsigned char *e)
-{
-    unsigned char b = s[0], lo = 0x80, hi = 0xbf;
-    int n;
-    if (b < 0xc2) return 0; /* stray continuation byte or overlong lead */
-    if (b < 0xe0) {
-        n = 2;
-    } else if (b < 0xf0) {
-        n = 3;
-        if (b == 0xe0) lo = 0xa0; /* overlong */
-        if (b == 0xed) hi = 0x9f; /* surrogates */
-    } else if (b < 0xf5) {
-        n = 4;
-        if (b == 0xf0) lo = 0x90; /* overlong */
-        if (b == 0xf4) hi = 0x8f; /* above U+10FFFF */
-    } else {
-        return 0;
-    }
-    for (int i = 1; i < n; i++) {
-        if (s + i >= e) return -1;
-        if (s[i] < lo || s[i] > hi) return 0;
-        lo = 0x80, hi = 0xbf;
-    }
-    return n;
 }
 
 /* Advances (line, col) over finished fields [0, n) and the comma after each,
@@ -258,17 +234,35 @@ static int unquoted_stop(CsvReader *r, unsigned char *f, unsigned char *s, CsvEr
     return ST_NEED;
 }
 
+/* The scan reached s, the first byte not known to be valid UTF-8. */
+static int utf8_stop(CsvReader *r, unsigned char *s, CsvError *err)
+{
+    if (r->bad) return fail_at(r, err, s, "invalid UTF-8 byte 0x%02x", *s);
+    r->scan = (size_t)(s - (r->buf + r->start)); /* cut off: more text completes it */
+    return ST_NEED;
+}
+
+/* block_mask plus a stop at lim, the end of the text known to be valid. */
+static inline uint64_t stops(const unsigned char *p, const unsigned char *lim)
+{
+    uint64_t m = block_mask(p);
+    size_t k = (size_t)(lim - p);
+    if (k < 64) m |= (uint64_t)1 << k;
+    return m;
+}
+
 static int scan_unquoted(CsvReader *r, CsvError *err)
 {
     unsigned char *rec = r->buf + r->start, *e = r->buf + r->end;
     unsigned char *f = rec + r->fpos, *s = rec + r->scan, *base = s;
+    const unsigned char *lim = r->buf + r->valid;
     /* Kept in locals: the NUL stores below could alias *r for the compiler. */
     CsvField *fl = r->fields;
     size_t nf = r->nf, fcap = r->fcap;
-    uint64_t m = block_mask(base); /* stops at or after s in base[0..63] */
+    uint64_t m = stops(base, lim); /* stops at or after s in base[0..63] */
     for (;;) {
-        while (!m) /* the NUL sentinel at e ends this */
-            m = block_mask(base += 64);
+        while (!m) /* the NUL sentinel at e or the stop at lim ends this */
+            m = stops(base += 64, lim);
         s = base + __builtin_ctzll(m);
         m &= m - 1;
         if (*s == ',') {
@@ -289,20 +283,8 @@ static int scan_unquoted(CsvReader *r, CsvError *err)
         }
         r->nf = nf;
         r->fpos = (size_t)(f - rec);
-        if (*s < 0x80) return unquoted_stop(r, f, s, err);
-        int n = utf8_seq(s, e);
-        if (n > 0) {
-            /* Drop the stops of the continuation bytes just checked. */
-            if (s + n - base < 64)
-                m &= ~(uint64_t)0 << (s + n - base);
-            else
-                m = block_mask(base = s + n);
-        } else if (n < 0 && !r->eof) {
-            r->scan = (size_t)(s - rec);
-            return ST_NEED;
-        } else {
-            return fail_at(r, err, s, "invalid UTF-8 byte 0x%02x", *s);
-        }
+        if (s == lim && s < e) return utf8_stop(r, s, err);
+        return unquoted_stop(r, f, s, err);
     }
 }
 
@@ -310,23 +292,18 @@ static int scan_unquoted(CsvReader *r, CsvError *err)
 ** the ndq doubled quotes in it. Returns ST_FIELD or ST_ERR. */
 static int quoted_text(CsvReader *r, unsigned char *s, unsigned char *e, CsvError *err)
 {
-    unsigned char *p = s;
+    /* A closing quote was found, so text beyond the valid UTF-8 is bad, not cut off. */
+    unsigned char *p = s, *lim = r->buf + r->valid, *stop = lim < e ? lim : e;
     uint32_t nl = 0;
     for (;;) {
-        while (p < e && !(cls[*p] & STOP_Q))
+        while (p < stop && !(cls[*p] & STOP_Q))
             p++;
-        if (p == e) break;
-        if (*p == '\n') {
-            nl++;
-            p++;
-        } else if (*p == '\0') {
-            return fail_at(r, err, p, "unexpected NUL byte");
-        } else {
-            int n = utf8_seq(p, e);
-            if (n <= 0) return fail_at(r, err, p, "invalid UTF-8 byte 0x%02x", *p);
-            p += n;
-        }
+        if (p == stop) break;
+        if (*p == '\0') return fail_at(r, err, p, "unexpected NUL byte");
+        nl++;
+        p++;
     }
+    if (stop < e) return fail_at(r, err, stop, "invalid UTF-8 byte 0x%02x", *stop);
     r->nl += nl;
     size_t len = (size_t)(e - s);
     if (r->ndq) {
@@ -415,6 +392,7 @@ static int refill(CsvReader *r, CsvError *err)
     size_t keep = r->end - r->start;
     if (r->start > 0) {
         memmove(r->buf, r->buf + r->start, keep);
+        r->valid -= r->start;
         for (size_t j = 0; j < r->nf; j++)
             r->fields[j].ptr -= r->start;
     } else if (r->end == r->cap) {
@@ -449,6 +427,10 @@ static int refill(CsvReader *r, CsvError *err)
     r->end += n;
     r->buf[r->end] = '\0';
     if (n == 0) r->eof = true;
+    if (!r->bad) {
+        r->valid += utf8_check(r->buf + r->valid, r->end - r->valid, &r->bad);
+        r->bad |= r->eof && r->valid < r->end; /* cut off by the end of input */
+    }
     return ST_FIELD;
 }
 

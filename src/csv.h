@@ -4,7 +4,8 @@
 ** Reads a file record by record without holding it whole: quoted fields,
 ** embedded commas, doubled quotes and newlines, LF or CRLF line ends, a UTF-8
 ** BOM at the start is skipped, and every field is checked to be valid UTF-8.
-** A record's fields stay valid until the next call to csv_next.
+** A record's fields stay valid until the next call to csv_next; they lie in
+** order in one block of memory, each followed by its NUL.
 */
 #ifndef KP_CSV_H
 #define KP_CSV_H

@@ -18,6 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define PIPE_CHUNKS    4
 #define CHUNK_RECORDS  2048
 #define CHUNK_BYTES    (256 * 1024)
@@ -66,22 +70,59 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
-/* Appends one record; field pointers hold offsets until the chunk is done,
-** because the byte buffer may still move. */
+/* Makes room for need more bytes, moving the fields already added along
+** when the buffer moves. */
+static bool reserve_bytes(Chunk *c, size_t need)
+{
+    if (c->nbytes + need <= c->capbytes) return true;
+    size_t cap = 2 * c->capbytes + need;
+    char *nb = malloc(cap);
+    if (!nb) return false;
+    if (c->nbytes) memcpy(nb, c->bytes, c->nbytes);
+    for (size_t i = 0; i < c->nfields; i++)
+        c->fields[i].ptr = nb + (c->fields[i].ptr - c->bytes);
+    free(c->bytes);
+    c->bytes = nb;
+    c->capbytes = cap;
+    return true;
+}
+
+/* memcpy for one record's bytes, in 16-byte moves. glibc's memcpy copies 64
+** bytes and more with 512-bit registers where the CPU has them; on the
+** benchmark machine that made this thread twice as slow (1.25 s instead of
+** 0.60 s of CPU for the 695 MB cases.csv). */
+static void copy_span(char *to, const char *from, size_t n)
+{
+#if defined(__SSE2__)
+    if (n >= 16) {
+        for (size_t i = 0; i + 16 < n; i += 16)
+            _mm_storeu_si128((__m128i *)(void *)(to + i),
+                             _mm_loadu_si128((const __m128i *)(const void *)(from + i)));
+        /* the last 16 bytes, overlapping what came before */
+        _mm_storeu_si128((__m128i *)(void *)(to + n - 16),
+                         _mm_loadu_si128((const __m128i *)(const void *)(from + n - 16)));
+        return;
+    }
+#endif
+    memcpy(to, from, n);
+}
+
+/* Appends one record. Its fields lie in order in one block of the reader's
+** buffer (csv.h), so the block is copied whole, NULs and all. */
 static bool chunk_add(Chunk *c, const CsvField *f, size_t n, uint32_t line)
 {
-    size_t bytes = 0;
-    for (size_t i = 0; i < n; i++)
-        bytes += f[i].len + 1;
-    if (!grow((void **)&c->bytes, &c->capbytes, c->nbytes + bytes, 1) ||
+    const char *from = n ? f[0].ptr : NULL;
+    size_t span = n ? (size_t)(f[n - 1].ptr - from) + f[n - 1].len + 1 : 0;
+    if (!reserve_bytes(c, span) ||
         !grow((void **)&c->fields, &c->capfields, c->nfields + n, sizeof(CsvField)))
         return false;
-    for (size_t i = 0; i < n; i++) {
-        memcpy(c->bytes + c->nbytes, f[i].ptr, f[i].len + 1);
-        c->fields[c->nfields++] =
-            (CsvField){(const char *)(uintptr_t)c->nbytes, f[i].len, f[i].quoted};
-        c->nbytes += f[i].len + 1;
-    }
+    char *to = c->bytes + c->nbytes;
+    copy_span(to, from, span);
+    CsvField *out = c->fields + c->nfields;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (CsvField){to + (f[i].ptr - from), f[i].len, f[i].quoted};
+    c->nbytes += span;
+    c->nfields += n;
     c->line[c->nrec] = line;
     c->first[++c->nrec] = (uint32_t)c->nfields;
     return true;
@@ -108,8 +149,6 @@ static void fill_chunk(CsvPipe *p, Chunk *c)
             break;
         }
     }
-    for (size_t i = 0; i < c->nfields; i++)
-        c->fields[i].ptr = c->bytes + (uintptr_t)c->fields[i].ptr;
 }
 
 static void *produce(void *arg)
@@ -143,7 +182,8 @@ CsvPipe *csvpipe_new(CsvReader *r, bool threaded, CsvError *err)
         Chunk *c = &p->chunks[i];
         c->first = malloc(sizeof(uint32_t) * (CHUNK_RECORDS + 1));
         c->line = malloc(sizeof(uint32_t) * CHUNK_RECORDS);
-        if (!c->first || !c->line) goto oom;
+        /* Room for a full chunk of ordinary records, so they are never moved. */
+        if (!c->first || !c->line || !reserve_bytes(c, 2 * CHUNK_BYTES)) goto oom;
     }
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->filled, NULL);

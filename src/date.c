@@ -1,16 +1,16 @@
 /*
-** date.c — civil-date conversions (Howard Hinnant's days_from_civil).
+** date.c — civil-date conversions (after Howard Hinnant's days_from_civil and civil_from_days).
 */
 #include "date.h"
 
-static int32_t days_from_civil(int y, int m, int d)
+/* Days since 1970-01-01 of a date in years 1..9999. Counting years from
+** March puts the leap day last, so a year's days before a month are fixed;
+** with the year positive no era split is needed. */
+static int32_t days_from_civil(unsigned y, unsigned m, unsigned d)
 {
+    static const uint16_t before[13] = {0, 306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
     y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return (int32_t)(y * 365 + y / 4 - y / 100 + y / 400 + before[m] + d - 1) - 719468;
 }
 
 void date_split(int32_t z, int *y, int *m, int *d)
@@ -26,24 +26,26 @@ void date_split(int32_t z, int *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
-static int digits(const char *s, int n)
+/* A digit's value, or more than 9 for any other byte. */
+static inline unsigned digit(char c)
 {
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
+    return (unsigned)(unsigned char)c - '0';
 }
 
+/* Cells hold dates by the million, so the eight digits are read without a
+** loop and the leap-year rule is worked out only for a 29 February. */
 int date_parse(const char *s, size_t n, int32_t *days)
 {
     if (n != 10 || s[4] != '-' || s[7] != '-') return 0;
-    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    unsigned y1 = digit(s[0]), y2 = digit(s[1]), y3 = digit(s[2]), y4 = digit(s[3]);
+    unsigned m1 = digit(s[5]), m2 = digit(s[6]), d1 = digit(s[8]), d2 = digit(s[9]);
+    if ((y1 > 9) | (y2 > 9) | (y3 > 9) | (y4 > 9) | (m1 > 9) | (m2 > 9) | (d1 > 9) | (d2 > 9))
+        return 0;
+    unsigned y = y1 * 1000 + y2 * 100 + y3 * 10 + y4, m = m1 * 10 + m2, d = d1 * 10 + d2;
     if (y < 1 || m < 1 || m > 12 || d < 1) return 0;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap)) return 0;
+    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d > mdays[m - 1] && !(m == 2 && d == 29 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return 0;
     *days = days_from_civil(y, m, d);
     return 1;
 }

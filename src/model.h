@@ -61,6 +61,8 @@ typedef struct Column {
     uint32_t last_id;   /* COL_REF: the key read last, and its row */
     size_t last_len;
     int32_t last_row;
+    /* COL_ENUM: the allowed values as cell.c compares them */
+    const struct CellEnumKey *enum_keys;
     int index;   /* position in its table */
     int csv_pos; /* field position in the current CSV header */
     bool used;   /* read by some expression: worth storing */

@@ -106,6 +106,7 @@ void declare_table(Resolver *r, Decl *d)
                 c->enum_ids = ARENA_ARR(r->arena, uint32_t, ev->n);
                 for (int a = 0; a < ev->n; a++)
                     c->enum_ids[a] = intern_put(r->m->strings, ev->items[a], strlen(ev->items[a]));
+                c->enum_keys = cell_enum_keys(r->arena, ev, c->enum_ids);
                 for (int a = 0; a < ev->n; a++)
                     for (int b = a + 1; b < ev->n; b++)
                         if (strcmp(ev->items[a], ev->items[b]) == 0)

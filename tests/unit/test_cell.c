@@ -68,7 +68,7 @@ ParameterizedTest(CellCase *c, cell, parse)
     intern_free(m.strings);
 }
 
-static Column enum_column(Model *m, PtrVec *vals)
+static Column enum_column(Model *m, Arena *a, PtrVec *vals)
 {
     static const char *const names[] = {"好", "较好", "一般"};
     static uint32_t ids[3];
@@ -77,6 +77,7 @@ static Column enum_column(Model *m, PtrVec *vals)
     for (int i = 0; i < 3; i++)
         ids[i] = intern_put(m->strings, names[i], strlen(names[i]));
     Column c = {.name = "q1", .kind = COL_ENUM, .enum_ids = ids};
+    c.enum_keys = cell_enum_keys(a, vals, ids);
     c.type.base = T_TEXT;
     c.type.enum_vals = vals;
     return c;
@@ -88,7 +89,9 @@ Test(cell, enum_values_are_their_interned_ids)
     m.strings = &m.own_strings;
     intern_init(m.strings);
     PtrVec vals;
-    Column c = enum_column(&m, &vals);
+    Arena a;
+    arena_init(&a);
+    Column c = enum_column(&m, &a, &vals);
     Value v;
     char err[200] = "";
     cr_assert(cell_parse(&m, &c, "较好", strlen("较好"), false, &v, err, sizeof err));
@@ -98,6 +101,7 @@ Test(cell, enum_values_are_their_interned_ids)
     cr_assert_not(cell_parse(&m, &c, "优秀", strlen("优秀"), false, &v, err, sizeof err));
     cr_expect_str_eq(err, "\"优秀\" is not one of the allowed values");
     intern_free(m.strings);
+    arena_free(&a);
 }
 
 Test(cell, text_is_interned_only_when_kept)

@@ -105,6 +105,25 @@ Test(csvpipe, invalid_utf8_at_the_end)
     free(s);
 }
 
+/* Records larger than a chunk's byte budget make the chunk grow and move
+** the records it already holds. */
+Test(csvpipe, records_larger_than_a_chunk)
+{
+    size_t len, big = 700 * 1024;
+    char *head = make_table(3000, "", &len);
+    char *s = malloc(len + 3 * big + 64);
+    memcpy(s, head, len);
+    for (int k = 0; k < 3; k++) {
+        len += (size_t)sprintf(s + len, "B%d,\"", k);
+        for (size_t i = 0; i < big; i++)
+            s[len++] = i % 1000 == 999 ? '\n' : (char)('a' + i % 26);
+        len += (size_t)sprintf(s + len, "\",%d,x\nS%d,a,1,b\n", k, k);
+    }
+    compare_all(s, len);
+    free(head);
+    free(s);
+}
+
 Test(csvpipe, empty_and_header_only)
 {
     compare_all("", 0);

@@ -1,0 +1,148 @@
+/*
+** utf8.c — bulk UTF-8 validation (see utf8.h).
+**
+** On x86 with SSSE3 the text is checked 64 bytes at a time with the lookup
+** method of Keiser and Lemire ("Validating UTF-8 in less than one instruction
+** per byte", 2021): three 16-entry table lookups on the nibbles of each byte
+** and the byte before it flag every invalid pair, and a saturating subtract
+** finds the bytes that must continue a 3- or 4-byte sequence. That only says
+** whether a block is valid; the exact place of a problem, and the end of the
+** text, are left to the sequential check, restarted at the last sequence
+** boundary before the block.
+*/
+#include "utf8.h"
+
+#include <stdint.h>
+#include <string.h>
+
+size_t utf8_check_scalar(const unsigned char *s, size_t n, bool *bad)
+{
+    const unsigned char *p = s, *e = s + n;
+    *bad = false;
+    for (;;) {
+        uint64_t w;
+        while (e - p >= 8 && (memcpy(&w, p, 8), !(w & 0x8080808080808080u)))
+            p += 8;
+        while (p < e && *p < 0x80)
+            p++;
+        while (p < e && *p >= 0x80) {
+            int k = utf8_seq(p, e);
+            if (k <= 0) {
+                *bad = k == 0;
+                return (size_t)(p - s);
+            }
+            p += (size_t)k;
+        }
+        if (p == e) return n;
+    }
+}
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define SSSE3 __attribute__((target("ssse3")))
+
+/* The first byte of the sequence that reaches p or starts after it, when the
+** text [s, p) is known to be valid up to a possibly cut-off last sequence. */
+static const unsigned char *seq_start(const unsigned char *s, const unsigned char *p)
+{
+    for (int k = 1; k <= 3 && p - k >= s; k++) {
+        unsigned char b = p[-k];
+        if (b < 0x80) return p;
+        if (b >= 0xc0) return p - k;
+    }
+    return p;
+}
+
+/* Error classes of a pair (byte before, byte): the tables give for each
+** nibble the classes it may belong to, and a pair is bad when all three
+** lookups agree on one. */
+#define TOO_SHORT  (1 << 0) /* lead or ASCII followed by a lead or ASCII */
+#define TOO_LONG   (1 << 1) /* ASCII followed by a continuation */
+#define OVERLONG_3 (1 << 2)
+#define TOO_LARGE  (1 << 3)
+#define SURROGATE  (1 << 4)
+#define OVERLONG_2 (1 << 5)
+#define LARGE_1000 (1 << 6) /* also 4-byte overlong */
+#define TWO_CONTS  (1 << 7)
+#define CARRY      (TOO_SHORT | TOO_LONG | TWO_CONTS)
+#define BIG        (CARRY | TOO_LARGE | LARGE_1000)
+
+static inline SSSE3 __m128i nibble_hi(__m128i v)
+{
+    return _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f));
+}
+
+/* Nonzero bytes where in (after prev) is not valid UTF-8. */
+static inline SSSE3 __m128i block_errors(__m128i in, __m128i prev)
+{
+    const __m128i hi1_t = _mm_setr_epi8(
+        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TWO_CONTS,
+        TWO_CONTS, TWO_CONTS, TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
+        TOO_SHORT | OVERLONG_3 | SURROGATE, (char)(TOO_SHORT | TOO_LARGE | LARGE_1000));
+    const __m128i lo1_t = _mm_setr_epi8((char)(CARRY | OVERLONG_3 | OVERLONG_2 | LARGE_1000),
+                                        (char)(CARRY | OVERLONG_2), (char)CARRY, (char)CARRY,
+                                        (char)(CARRY | TOO_LARGE), (char)BIG, (char)BIG, (char)BIG,
+                                        (char)BIG, (char)BIG, (char)BIG, (char)BIG, (char)BIG,
+                                        (char)(BIG | SURROGATE), (char)BIG, (char)BIG);
+    const char c8 = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | LARGE_1000);
+    const char c9 = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE);
+    const char ca = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE);
+    const __m128i hi2_t =
+        _mm_setr_epi8(TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+                      TOO_SHORT, c8, c9, ca, ca, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
+    __m128i prev1 = _mm_alignr_epi8(in, prev, 15);
+    __m128i sc = _mm_and_si128(_mm_shuffle_epi8(hi1_t, nibble_hi(prev1)),
+                               _mm_shuffle_epi8(lo1_t, _mm_and_si128(prev1, _mm_set1_epi8(0x0f))));
+    sc = _mm_and_si128(sc, _mm_shuffle_epi8(hi2_t, nibble_hi(in)));
+    /* Only the third and fourth bytes of a sequence may follow a continuation */
+    __m128i third = _mm_subs_epu8(_mm_alignr_epi8(in, prev, 14), _mm_set1_epi8(0xe0 - 0x80));
+    __m128i fourth = _mm_subs_epu8(_mm_alignr_epi8(in, prev, 13), _mm_set1_epi8(0xf0 - 0x80));
+    __m128i must = _mm_and_si128(_mm_or_si128(third, fourth), _mm_set1_epi8((char)0x80));
+    return _mm_xor_si128(must, sc);
+}
+
+/* Nonzero when v ends in a lead byte whose sequence continues past it. */
+static inline SSSE3 __m128i incomplete(__m128i v)
+{
+    const __m128i max = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                      (char)(0xf0 - 1), (char)(0xe0 - 1), (char)(0xc0 - 1));
+    return _mm_subs_epu8(v, max);
+}
+
+static SSSE3 size_t check_ssse3(const unsigned char *s, size_t n, bool *bad)
+{
+    const __m128i zero = _mm_setzero_si128();
+    __m128i prev = zero, cut = zero;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        const __m128i *q = (const __m128i *)(const void *)(s + i);
+        __m128i a = _mm_loadu_si128(q), b = _mm_loadu_si128(q + 1);
+        __m128i c = _mm_loadu_si128(q + 2), d = _mm_loadu_si128(q + 3);
+        __m128i err;
+        if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)))) {
+            err = cut;
+            cut = zero;
+        } else {
+            err = _mm_or_si128(block_errors(a, prev), block_errors(b, a));
+            err = _mm_or_si128(err, _mm_or_si128(block_errors(c, b), block_errors(d, c)));
+            cut = incomplete(d);
+        }
+        prev = d;
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(err, zero)) != 0xffff) break;
+    }
+    const unsigned char *from = seq_start(s, s + i);
+    return (size_t)(from - s) + utf8_check_scalar(from, n - (size_t)(from - s), bad);
+}
+
+size_t utf8_check(const unsigned char *s, size_t n, bool *bad)
+{
+    if (n >= 64 && __builtin_cpu_supports("ssse3")) return check_ssse3(s, n, bad);
+    return utf8_check_scalar(s, n, bad);
+}
+#else
+size_t utf8_check(const unsigned char *s, size_t n, bool *bad)
+{
+    return utf8_check_scalar(s, n, bad);
+}
+#endif

@@ -1,0 +1,162 @@
+/*
+** test_utf8.c — the bulk UTF-8 validator: the SIMD and the scalar check both
+** stop where an independent decoder finds the first bad or cut-off sequence,
+** on random text around every block edge.
+*/
+#include <criterion/criterion.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* Length of the sequence at s[0..n) by decoding it: 0 when it is invalid,
+** -1 when n ends it early but a continuation could still fit. */
+static int ref_seq(const unsigned char *s, size_t n)
+{
+    unsigned b = s[0];
+    size_t len;
+    uint32_t cp, min;
+    if (b < 0x80) return 1;
+    if ((b & 0xe0) == 0xc0)
+        len = 2, cp = b & 0x1f, min = 0x80;
+    else if ((b & 0xf0) == 0xe0)
+        len = 3, cp = b & 0x0f, min = 0x800;
+    else if ((b & 0xf8) == 0xf0)
+        len = 4, cp = b & 0x07, min = 0x10000;
+    else
+        return 0;
+    for (size_t k = 1; k < len; k++) {
+        if (k == n) {
+            /* Cut off, unless what is there already rules every ending out. */
+            uint32_t lo = cp << 6 * (len - k), hi = lo | ((1u << 6 * (len - k)) - 1);
+            if (hi < min || lo > 0x10ffff || (lo >= 0xd800 && hi <= 0xdfff)) return 0;
+            return -1;
+        }
+        if ((s[k] & 0xc0) != 0x80) return 0;
+        cp = cp << 6 | (s[k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return (int)len;
+}
+
+static size_t ref_check(const unsigned char *s, size_t n, bool *bad)
+{
+    size_t i = 0;
+    *bad = false;
+    while (i < n) {
+        int k = ref_seq(s + i, n - i);
+        if (k <= 0) {
+            *bad = k == 0;
+            return i;
+        }
+        i += (size_t)k;
+    }
+    return n;
+}
+
+static uint64_t rnd_state = 7;
+static uint32_t rnd(uint32_t n)
+{
+    rnd_state = rnd_state * 6364136223846793005u + 1442695040888963407u;
+    return (uint32_t)(rnd_state >> 33) % n;
+}
+
+/* Mostly valid text (ASCII, Chinese, emoji), sometimes a bad or cut piece. */
+static size_t random_text(unsigned char *buf, size_t want, uint32_t bad_odds)
+{
+    static const char *const good[] = {"a",
+                                       ",",
+                                       "7",
+                                       "\n",
+                                       "张",
+                                       "三",
+                                       "é",
+                                       "😀",
+                                       "\xef\xbb\xbf",
+                                       "\xed\x9f\xbf",
+                                       "\xf4\x8f\xbf\xbf",
+                                       "\xe0\xa0\x80"};
+    static const char *const bad[] = {"\xff",         "\x80",         "\xc0\xaf", "\xc1\xbf",
+                                      "\xed\xa0\x80", "\xf4\x90\x80", "\xe4",     "\xe4\xb8",
+                                      "\xf0\x9f\x98", "\xe0\x9f\xbf", "\xf0\x8f", "\xf5\x80",
+                                      "\xf8\x88\x80", "\xbf\xbf",     "\xc2"};
+    size_t n = 0;
+    while (n < want) {
+        const char *a = rnd(bad_odds) == 0 ? bad[rnd(15)]
+                        : rnd(3) == 0      ? good[rnd(12)]
+                                           : good[rnd(2) ? 4 : 0];
+        size_t l = strlen(a);
+        if (n + l > want) break;
+        memcpy(buf + n, a, l);
+        n += l;
+    }
+    return n;
+}
+
+static void expect_same(const unsigned char *s, size_t n, const char *what)
+{
+    bool rb, sb, vb;
+    size_t r = ref_check(s, n, &rb);
+    size_t sc = utf8_check_scalar(s, n, &sb);
+    size_t v = utf8_check(s, n, &vb);
+    cr_assert_eq(sc, r, "%s: scalar stops at %zu, reference at %zu (n %zu)", what, sc, r, n);
+    cr_assert_eq(sb, rb, "%s: scalar bad %d, reference %d at %zu", what, sb, rb, r);
+    cr_assert_eq(v, r, "%s: utf8_check stops at %zu, reference at %zu (n %zu)", what, v, r, n);
+    cr_assert_eq(vb, rb, "%s: utf8_check bad %d, reference %d at %zu", what, vb, rb, r);
+}
+
+Test(utf8, the_reference_agrees_with_utf8_seq)
+{
+    /* Every lead byte with every pair of following bytes from a spread of values. */
+    static const unsigned char tail[] = {0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f,
+                                         0xa0, 0xbf, 0xc0, 0xc2, 0xe0, 0xf0, 0xff};
+    for (unsigned b = 0x80; b < 0x100; b++)
+        for (size_t i = 0; i < sizeof tail; i++)
+            for (size_t j = 0; j < sizeof tail; j++)
+                for (size_t n = 1; n <= 4; n++) {
+                    unsigned char s[4] = {(unsigned char)b, tail[i], tail[j], 0x80};
+                    int want = ref_seq(s, n), got = utf8_seq(s, s + n);
+                    cr_assert_eq(got, want, "%02x %02x %02x 80 (n %zu): %d, want %d", b, tail[i],
+                                 tail[j], n, got, want);
+                }
+}
+
+Test(utf8, every_two_byte_text_at_every_offset)
+{
+    unsigned char buf[80];
+    for (unsigned a = 0; a < 256; a++)
+        for (unsigned b = 0; b < 256; b++) {
+            memset(buf, 'x', sizeof buf);
+            size_t at = (a * 7 + b) % 70;
+            buf[at] = (unsigned char)a;
+            buf[at + 1] = (unsigned char)b;
+            expect_same(buf, sizeof buf, "pair");
+            expect_same(buf, at + 2, "pair at end");
+        }
+}
+
+Test(utf8, random_text_matches_the_reference)
+{
+    unsigned char *buf = malloc(4096);
+    for (int round = 0; round < 20000; round++) {
+        size_t n = random_text(buf, 1 + rnd(round % 4 ? 300 : 4000), round % 3 ? 400 : 40);
+        expect_same(buf, n, "random");
+        /* and every shorter prefix ending near a 16- or 64-byte edge */
+        size_t cut = n > 70 ? 60 + rnd(10) : n;
+        expect_same(buf, cut, "prefix");
+        expect_same(buf + (n > 3 ? rnd(3) : 0), n > 3 ? n - 3 : n, "shifted");
+    }
+    free(buf);
+}
+
+Test(utf8, empty_and_all_valid)
+{
+    bool bad = true;
+    cr_expect_eq(utf8_check((const unsigned char *)"", 0, &bad), 0);
+    cr_expect_not(bad);
+    const char *t = "考评：张三、李四，😀 and plain ASCII text that runs past sixty-four bytes";
+    cr_expect_eq(utf8_check((const unsigned char *)t, strlen(t), &bad), strlen(t));
+    cr_expect_not(bad);
+}
