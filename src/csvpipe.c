@@ -27,10 +27,19 @@
 #define CHUNK_BYTES    (256 * 1024)
 #define THREAD_MIN_LEN (4 << 20) /* smaller files are read without a thread */
 
+/* A field in a chunk: 8 bytes instead of a CsvField's 24, since every byte
+** a chunk holds crosses from one core's cache to the other's (the field
+** records were most of that traffic). The consumer turns the fields of the
+** record it reads into CsvFields. */
+typedef struct PackedField {
+    uint32_t off;      /* in the chunk's bytes */
+    uint32_t len_quot; /* length << 1 | quoted */
+} PackedField;
+
 typedef struct Chunk {
     char *bytes; /* the fields' text, each NUL-terminated */
     size_t nbytes, capbytes;
-    CsvField *fields;
+    PackedField *fields;
     size_t nfields, capfields;
     uint32_t *first; /* record i has fields [first[i], first[i + 1]) */
     uint32_t *line;  /* line on which record i starts */
@@ -54,6 +63,8 @@ struct CsvPipe {
     uint32_t pos;
     const CsvField *fields;
     size_t nf;
+    CsvField *unpacked; /* the current record's fields, from its chunk */
+    size_t capunpacked;
     uint32_t rec_line;
 };
 
@@ -76,35 +87,31 @@ static bool reserve_bytes(Chunk *c, size_t need)
 {
     if (c->nbytes + need <= c->capbytes) return true;
     size_t cap = 2 * c->capbytes + need;
+    if (cap > UINT32_MAX) return false; /* offsets are 32-bit */
     char *nb = malloc(cap);
     if (!nb) return false;
     if (c->nbytes) memcpy(nb, c->bytes, c->nbytes);
-    for (size_t i = 0; i < c->nfields; i++)
-        c->fields[i].ptr = nb + (c->fields[i].ptr - c->bytes);
     free(c->bytes);
     c->bytes = nb;
     c->capbytes = cap;
     return true;
 }
 
-/* memcpy for one record's bytes, in 16-byte moves. glibc's memcpy copies 64
-** bytes and more with 512-bit registers where the CPU has them; on the
-** benchmark machine that made this thread twice as slow (1.25 s instead of
-** 0.60 s of CPU for the 695 MB cases.csv). */
+/* A record's bytes, copied with non-temporal stores: the chunk is read by
+** the other thread, and ordinary stores would first pull each line back
+** from that thread's cache (most of this thread's time at 10^6 persons).
+** to is 16-byte aligned; whole 16-byte blocks are copied, so up to 15
+** bytes past the span are read (the reader's buffer is padded) and written
+** (the chunk has room). */
 static void copy_span(char *to, const char *from, size_t n)
 {
 #if defined(__SSE2__)
-    if (n >= 16) {
-        for (size_t i = 0; i + 16 < n; i += 16)
-            _mm_storeu_si128((__m128i *)(void *)(to + i),
-                             _mm_loadu_si128((const __m128i *)(const void *)(from + i)));
-        /* the last 16 bytes, overlapping what came before */
-        _mm_storeu_si128((__m128i *)(void *)(to + n - 16),
-                         _mm_loadu_si128((const __m128i *)(const void *)(from + n - 16)));
-        return;
-    }
-#endif
+    for (size_t i = 0; i < n; i += 16)
+        _mm_stream_si128((__m128i *)(void *)(to + i),
+                         _mm_loadu_si128((const __m128i *)(const void *)(from + i)));
+#else
     memcpy(to, from, n);
+#endif
 }
 
 /* Appends one record. Its fields lie in order in one block of the reader's
@@ -113,15 +120,19 @@ static bool chunk_add(Chunk *c, const CsvField *f, size_t n, uint32_t line)
 {
     const char *from = n ? f[0].ptr : NULL;
     size_t span = n ? (size_t)(f[n - 1].ptr - from) + f[n - 1].len + 1 : 0;
-    if (!reserve_bytes(c, span) ||
-        !grow((void **)&c->fields, &c->capfields, c->nfields + n, sizeof(CsvField)))
+    size_t at = (c->nbytes + 15) & ~(size_t)15;
+    if (!reserve_bytes(c, at - c->nbytes + span + 16) ||
+        !grow((void **)&c->fields, &c->capfields, c->nfields + n, sizeof(PackedField)))
         return false;
-    char *to = c->bytes + c->nbytes;
+    char *to = c->bytes + at;
     copy_span(to, from, span);
-    CsvField *out = c->fields + c->nfields;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (CsvField){to + (f[i].ptr - from), f[i].len, f[i].quoted};
-    c->nbytes += span;
+    PackedField *out = c->fields + c->nfields;
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].len > UINT32_MAX >> 1) return false;
+        out[i] = (PackedField){(uint32_t)(at + (size_t)(f[i].ptr - from)),
+                               (uint32_t)f[i].len << 1 | f[i].quoted};
+    }
+    c->nbytes = at + span;
     c->nfields += n;
     c->line[c->nrec] = line;
     c->first[++c->nrec] = (uint32_t)c->nfields;
@@ -149,6 +160,9 @@ static void fill_chunk(CsvPipe *p, Chunk *c)
             break;
         }
     }
+#if defined(__SSE2__)
+    _mm_sfence(); /* the streamed bytes are visible before the chunk is handed over */
+#endif
 }
 
 static void *produce(void *arg)
@@ -229,6 +243,7 @@ void csvpipe_close(CsvPipe *p)
         free(p->chunks[i].first);
         free(p->chunks[i].line);
     }
+    free(p->unpacked);
     csv_close(p->r);
     free(p);
 }
@@ -248,8 +263,25 @@ int csvpipe_next(CsvPipe *p, const CsvField **fields, size_t *nfields, CsvError 
         Chunk *c = p->cur;
         if (c && p->pos < c->nrec) {
             uint32_t i = p->pos++;
-            p->fields = c->fields + c->first[i];
-            p->nf = c->first[i + 1] - c->first[i];
+            size_t nf = c->first[i + 1] - c->first[i];
+            if (nf > p->capunpacked) {
+                CsvField *u = realloc(p->unpacked, nf * sizeof *u);
+                if (!u) {
+                    if (err) *err = (CsvError){c->line[i], 0, "out of memory"};
+                    c->status = -1;
+                    c->err = (CsvError){c->line[i], 0, "out of memory"};
+                    p->pos = c->nrec;
+                    return -1;
+                }
+                p->unpacked = u;
+                p->capunpacked = nf;
+            }
+            const PackedField *pf = c->fields + c->first[i];
+            for (size_t k = 0; k < nf; k++)
+                p->unpacked[k] =
+                    (CsvField){c->bytes + pf[k].off, pf[k].len_quot >> 1, pf[k].len_quot & 1};
+            p->fields = p->unpacked;
+            p->nf = nf;
             p->rec_line = c->line[i];
             *fields = p->fields;
             *nfields = p->nf;
