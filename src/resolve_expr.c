@@ -179,6 +179,36 @@ static Table *ctx_table(Resolver *r, const Ctx *ctx)
     return NULL;
 }
 
+/* owner reads the values a group key reads. A key still being resolved
+** (the group is used inside the resolution of its own key, which is a
+** cycle) has no binding yet: its names are looked up as they will bind, so
+** the cycle is found and reported. */
+static void add_key_deps(Resolver *r, ValueDef *owner, Expr *k)
+{
+    if (!k) return;
+    if (k->bound) {
+        if (k->bound->kind == B_VALUE) add_dep(owner, k->bound->val, r->arena);
+        if (k->kind != E_NAME) {
+            add_key_deps(r, owner, k->a);
+            add_key_deps(r, owner, k->b);
+            add_key_deps(r, owner, k->c);
+            for (int i = 0; i < k->args.n; i++)
+                add_key_deps(r, owner, k->args.items[i]);
+        }
+        return;
+    }
+    if (k->kind == E_NAME) {
+        Sym *s = table_column(r->m->assessed, k->name) ? NULL : sym_find(r, k->name);
+        if (s && s->kind == SYM_VALUE) add_dep(owner, s->ptr, r->arena);
+        return;
+    }
+    add_key_deps(r, owner, k->a);
+    add_key_deps(r, owner, k->b);
+    add_key_deps(r, owner, k->c);
+    for (int i = 0; i < k->args.n; i++)
+        add_key_deps(r, owner, k->args.items[i]);
+}
+
 static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
 {
     const char *name = e->name;
@@ -861,11 +891,18 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
              e->name);
     ptrvec_push(r->arena, &r->m->group_aggs, g);
     bind(r, e, B_GROUPAGG, res)->gagg = g;
+    /* A group's key that aggregates over the group itself: who is in the
+    ** group would depend on who is in the group. (Through a value, the
+    ** dependency cycle says so.) */
+    if (c->group->resolving == 1 && !ctx->owner) {
+        EERR(r, e, e->span,
+             "group '%s' is used in its own key; its members are what the key decides",
+             c->group->name);
+        return T_ERR;
+    }
     /* Group membership depends on the group's key values. */
     resolve_group(r, c->group);
-    for (int i = 0; i < c->group->keys.n; i++) {
-        Expr *k = c->group->keys.items[i];
-        if (k->bound && k->bound->kind == B_VALUE) add_dep(ctx->owner, k->bound->val, r->arena);
-    }
+    for (int i = 0; i < c->group->keys.n; i++)
+        add_key_deps(r, ctx->owner, c->group->keys.items[i]);
     return res;
 }
