@@ -78,8 +78,23 @@ static void run_rows(Eval *ev, RowsFn fn, void *ctx, int32_t lo, int32_t hi)
 }
 
 /* The second half's numbers, into the column. */
+static int tier(const NumCol *c)
+{
+    return c->small ? 0 : c->narrow ? 1 : 2;
+}
+
 static void merge_numbers(NumCol *dest, const NumCol *part, int32_t lo, int32_t hi)
 {
+    /* The column as wide as the part, then a block copy when they match. */
+    while (tier(dest) < tier(part))
+        numcol_widen(dest);
+    size_t n = (size_t)(hi - lo);
+    if (tier(dest) == tier(part)) {
+        if (dest->small) memcpy(dest->small + lo, part->small, n * sizeof *dest->small);
+        if (dest->narrow) memcpy(dest->narrow + lo, part->narrow, n * sizeof *dest->narrow);
+        if (dest->wide) memcpy(dest->wide + lo, part->wide, n * sizeof *dest->wide);
+        return;
+    }
     for (int32_t row = lo; row < hi; row++)
         numcol_set(dest, row, numcol_get(part, row - lo));
 }

@@ -12,15 +12,19 @@
 typedef struct Plan {
     int32_t shared_at; /* the row that asks for shared state, or -1 */
     int32_t fail_at[2];
+    int32_t wide_at;   /* a row too wide for the narrow tiers; 0: row 9000 */
+    int32_t narrow_at; /* a row with 12 decimals (the middle tier), or 0 */
 } Plan;
 
 static Plan plan;
 
-/* row * 3, and one row far too wide for the narrow tiers, so the halves'
-** columns widen at different times. */
+/* row * 3, one row far too wide for the narrow tiers and maybe one with
+** many decimals, so the halves' columns widen at different times. */
 static Dec expected_value(int32_t row)
 {
-    return row == 9000 ? dec_from_int(INT64_C(1000000000000000)) : dec_from_int(row * 3);
+    if (row == (plan.wide_at ? plan.wide_at : 9000)) return dec_from_int(INT64_C(1000000000000000));
+    if (plan.narrow_at && row == plan.narrow_at) return dec_from_int(row * 3) + 1;
+    return dec_from_int(row * 3);
 }
 
 static void column_fn(Eval *ev, ValueDef *v)
@@ -77,13 +81,27 @@ static Run run_driver(int32_t nrows, Plan p)
     return r;
 }
 
-static const Plan CLEAN = {-1, {-1, -1}};
+static const Plan CLEAN = {-1, {-1, -1}, 0, 0};
 
 Test(compute_par, every_row_is_computed_once_split)
 {
     Run r = run_driver(20000, CLEAN);
     cr_expect(r.ok);
     cr_expect_eq(r.ndiags, 0);
+}
+
+/* The second half's column wider than the first's, or as wide: it is
+** copied whole, the first widened to match. */
+Test(compute_par, a_wider_second_half_widens_the_column)
+{
+    Run r = run_driver(20000, (Plan){-1, {-1, -1}, 15000, 0});
+    cr_expect(r.ok);
+    r = run_driver(20000, (Plan){-1, {-1, -1}, 15000, 3000});
+    cr_expect(r.ok);
+    r = run_driver(20000, (Plan){-1, {-1, -1}, 3000, 15000});
+    cr_expect(r.ok);
+    r = run_driver(20000, (Plan){-1, {-1, -1}, 12000, 15000});
+    cr_expect(r.ok);
 }
 
 Test(compute_par, few_rows_are_not_split)
@@ -94,20 +112,20 @@ Test(compute_par, few_rows_are_not_split)
 
 Test(compute_par, a_second_half_needing_shared_state_gives_its_rows_back)
 {
-    Run r = run_driver(20000, (Plan){15000, {-1, -1}});
+    Run r = run_driver(20000, (Plan){15000, {-1, -1}, 0, 0});
     cr_expect(r.ok);
     cr_expect_eq(r.ndiags, 0);
 }
 
 Test(compute_par, a_first_half_needing_shared_state_gives_its_rows_back)
 {
-    Run r = run_driver(20000, (Plan){1000, {-1, -1}});
+    Run r = run_driver(20000, (Plan){1000, {-1, -1}, 0, 0});
     cr_expect(r.ok);
 }
 
 Test(compute_par, an_error_in_the_second_half_is_reported)
 {
-    Run r = run_driver(20000, (Plan){-1, {17000, -1}});
+    Run r = run_driver(20000, (Plan){-1, {17000, -1}, 0, 0});
     cr_expect(!r.ok);
     cr_expect_eq(r.ndiags, 1);
     cr_expect_str_eq(r.error, "failed at row 17000");
@@ -116,7 +134,7 @@ Test(compute_par, an_error_in_the_second_half_is_reported)
 
 Test(compute_par, of_errors_in_both_halves_the_earlier_row_is_reported)
 {
-    Run r = run_driver(20000, (Plan){-1, {17000, 5000}});
+    Run r = run_driver(20000, (Plan){-1, {17000, 5000}, 0, 0});
     cr_expect(!r.ok);
     cr_expect_eq(r.ndiags, 1);
     cr_expect_str_eq(r.error, "failed at row 5000");
@@ -125,7 +143,7 @@ Test(compute_par, of_errors_in_both_halves_the_earlier_row_is_reported)
 
 Test(compute_par, an_error_in_the_first_batch_stops_before_any_split)
 {
-    Run r = run_driver(20000, (Plan){-1, {3, 17000}});
+    Run r = run_driver(20000, (Plan){-1, {3, 17000}, 0, 0});
     cr_expect_eq(r.ndiags, 1);
     cr_expect_str_eq(r.error, "failed at row 3");
     free(r.error);
@@ -134,7 +152,7 @@ Test(compute_par, an_error_in_the_first_batch_stops_before_any_split)
 /* An error after shared state was asked for is still the first one in row order. */
 Test(compute_par, an_error_after_a_give_back_is_found_on_the_retry)
 {
-    Run r = run_driver(20000, (Plan){12000, {15000, -1}});
+    Run r = run_driver(20000, (Plan){12000, {15000, -1}, 0, 0});
     cr_expect_eq(r.ndiags, 1);
     cr_expect_str_eq(r.error, "failed at row 15000");
     free(r.error);
