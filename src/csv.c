@@ -38,7 +38,9 @@
 #define CSV_PAD 64
 
 struct CsvReader {
-    int fd;             /* -1 when reading from mem */
+    int fd;      /* -1 when reading from mem */
+    bool ranged; /* reading only `left` bytes of fd from `pos` */
+    uint64_t pos, left;
     unsigned char *mem; /* owned copy for csv_open_mem */
     size_t mem_len, mem_pos;
     unsigned char *buf;     /* cap + CSV_PAD bytes; buf[end] is always NUL */
@@ -415,9 +417,15 @@ static int refill(CsvReader *r, CsvError *err)
         r->mem_pos += n;
     } else {
         ssize_t got;
+        if (r->ranged && room > r->left) room = (size_t)r->left;
         do
-            got = read(r->fd, r->buf + r->end, room);
+            got = r->ranged ? pread(r->fd, r->buf + r->end, room, (off_t)r->pos)
+                            : read(r->fd, r->buf + r->end, room);
         while (got < 0 && errno == EINTR);
+        if (r->ranged && got > 0) {
+            r->pos += (uint64_t)got;
+            r->left -= (uint64_t)got;
+        }
         if (got < 0) {
             set_msg(err, 0, 0, "%s", strerror(errno));
             return ST_ERR;
@@ -467,6 +475,17 @@ CsvReader *csv_open(const char *path, CsvError *err)
 #endif
     CsvReader *r = reader_new(fd, err);
     if (!r) close(fd);
+    return r;
+}
+
+CsvReader *csv_open_range(const char *path, uint64_t off, uint64_t len, CsvError *err)
+{
+    CsvReader *r = csv_open(path, err);
+    if (!r) return NULL;
+    r->ranged = true;
+    r->pos = off;
+    r->left = len;
+    r->bom_done = off > 0; /* a byte order mark only begins a file */
     return r;
 }
 

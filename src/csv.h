@@ -30,6 +30,10 @@ typedef struct CsvError {
 
 /* Opens path for reading. On failure returns NULL and fills err->msg (line 0). */
 CsvReader *csv_open(const char *path, CsvError *err);
+/* Reads only bytes [off, off + len) of path, as if they were the file; line
+** numbers count from the first of them. A part of a file loaded in parallel
+** with the rest (load_par.c). */
+CsvReader *csv_open_range(const char *path, uint64_t off, uint64_t len, CsvError *err);
 /* Reads from a memory buffer (copied); name is unused except for tests. */
 CsvReader *csv_open_mem(const char *data, size_t len, CsvError *err);
 void csv_close(CsvReader *r);

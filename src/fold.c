@@ -10,7 +10,9 @@
 ** the evaluation the fold does.
 */
 #include "fold.h"
+#include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Does e read only literals, params and the enum or bool column *col of the
@@ -131,7 +133,7 @@ static void filter_rows(Eval *ev, Table *t, RelAgg *ag, Value *buf, const uint32
     }
 }
 
-void fold_batch(Eval *ev, Table *t, Value *buf, const uint32_t *lines, int k)
+void fold_batch(Eval *ev, Table *t, FoldAcc *into, Value *buf, const uint32_t *lines, int k)
 {
     int32_t rows[EVAL_BATCH];
     uint8_t act[EVAL_BATCH];
@@ -149,16 +151,18 @@ void fold_batch(Eval *ev, Table *t, Value *buf, const uint32_t *lines, int k)
             act[i] = !buf[(size_t)i * stride + via].null;
         if (ag->where) filter_rows(ev, t, ag, buf, lines, rows, k, act);
         if (ag->arg) vec_num(ev, ag->arg, rows, k, act, x);
+        uint32_t *count = into ? into[a].n : ag->n;
+        NumCol *acc = into ? &into[a].acc : &ag->acc;
         for (int i = 0; i < k; i++) {
             if (!act[i]) continue;
             int32_t parent = buf[(size_t)i * stride + via].d;
             if (ag->func == AGG_COUNT) {
-                ag->n[parent]++;
+                count[parent]++;
                 continue;
             }
             if (x[i] == DEC_NULL) continue;
-            bool first = ag->n[parent]++ == 0;
-            Dec cur = first ? x[i] : numcol_get(&ag->acc, parent);
+            bool first = count[parent]++ == 0;
+            Dec cur = first ? x[i] : numcol_get(acc, parent);
             if (!first && (ag->func == AGG_SUM || ag->func == AGG_AVG)) {
                 if (dec_add(cur, x[i], &cur) != DEC_OK) {
                     ev->rowvals = buf + (size_t)i * stride;
@@ -169,9 +173,61 @@ void fold_batch(Eval *ev, Table *t, Value *buf, const uint32_t *lines, int k)
                        (ag->func == AGG_MIN ? dec_cmp(x[i], cur) < 0 : dec_cmp(x[i], cur) > 0)) {
                 cur = x[i];
             }
-            numcol_set(&ag->acc, parent, cur);
+            numcol_set(acc, parent, cur);
         }
     }
     ev->rowbuf = NULL;
     ev->rowvals = NULL;
+}
+
+static size_t parents(const RelAgg *ag)
+{
+    return (size_t)(ag->parent->nrows ? ag->parent->nrows : 1);
+}
+
+FoldAcc *fold_new(const Table *t)
+{
+    FoldAcc *acc = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof *acc);
+    for (int a = 0; a < t->naggs; a++) {
+        const RelAgg *ag = t->aggs[a];
+        acc[a].n = xcalloc(parents(ag), sizeof(uint32_t));
+        xadvise_huge(acc[a].n, parents(ag) * sizeof(uint32_t));
+        if (ag->func != AGG_COUNT) numcol_reserve(&acc[a].acc, (int32_t)parents(ag));
+    }
+    return acc;
+}
+
+void fold_free(const Table *t, FoldAcc *acc)
+{
+    if (!acc) return;
+    for (int a = 0; a < t->naggs; a++) {
+        free(acc[a].n);
+        numcol_free(&acc[a].acc);
+    }
+    free(acc);
+}
+
+bool fold_merge(Table *t, const FoldAcc *part)
+{
+    for (int a = 0; a < t->naggs; a++) {
+        RelAgg *ag = t->aggs[a];
+        const FoldAcc *p = &part[a];
+        for (size_t i = 0; i < parents(ag); i++) {
+            if (!p->n[i]) continue;
+            if (ag->func != AGG_COUNT) {
+                Dec y = numcol_get(&p->acc, (int32_t)i), cur = y;
+                if (ag->n[i]) {
+                    Dec x = numcol_get(&ag->acc, (int32_t)i);
+                    if (ag->func == AGG_SUM || ag->func == AGG_AVG) {
+                        if (dec_add(x, y, &cur) != DEC_OK) return false;
+                    } else {
+                        cur = (ag->func == AGG_MIN ? dec_cmp(y, x) < 0 : dec_cmp(y, x) > 0) ? y : x;
+                    }
+                }
+                numcol_set(&ag->acc, (int32_t)i, cur);
+            }
+            ag->n[i] += p->n[i];
+        }
+    }
+    return true;
 }

@@ -6,6 +6,7 @@
 ** folds its own aggregates from the same parsed rows and shares the storage.
 */
 #include "load.h"
+#include "load_int.h"
 #include "cell.h"
 #include "csvpipe.h"
 #include "fold.h"
@@ -15,21 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct Loader {
-    Eval *ev;
-    Table *t;
-    Eval *also;    /* a second model fed by the same rows, or NULL */
-    Table *also_t; /* its table of the same name (columns in t's order) */
-    CsvPipe *csv;
-    const char *path;
-    const InlineRows *in; /* rows written in a rule file, or NULL */
-    int record;           /* records read so far, the header included, minus one */
-    int *field_col;       /* CSV field -> column index, -1 unused */
-    int nfields;
-    size_t errors_before;
-    uint32_t key_hash; /* of the current row's text key, prefetched; 0 none */
-} Loader;
 
 static void cell_error(Loader *L, size_t field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -74,27 +60,28 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
 {
     Model *m = L->ev->m;
     Table *rt = c->ref;
+    RefCache *last = &L->refs[c->index];
     /* Exports list a person's cases together, in key order: the same key
     ** as the row before, or the key of the next row of the referenced table,
     ** needs no hash lookup (a cold one, at 10^6 keys). */
-    if (c->last_id && len == c->last_len) {
+    if (last->id && len == last->len) {
         size_t n;
-        const char *prev = intern_str(m->strings, c->last_id, &n);
+        const char *prev = intern_str(m->strings, last->id, &n);
         if (memcmp(prev, s, n) == 0) {
-            v->d = c->last_row;
-            v->t = c->last_id;
+            v->d = last->row;
+            v->t = last->id;
             return true;
         }
     }
     uint32_t id = 0;
     int32_t row = -1;
-    if (c->last_id && c->last_row + 1 < rt->nrows) {
-        uint32_t next = rt->key_text[c->last_row + 1];
+    if (last->id && last->row + 1 < rt->nrows) {
+        uint32_t next = rt->key_text[last->row + 1];
         size_t n;
         const char *str = intern_str(m->strings, next, &n);
         if (n == len && memcmp(str, s, n) == 0) {
             id = next;
-            row = c->last_row + 1;
+            row = last->row + 1;
         }
     }
     if (row < 0) {
@@ -108,9 +95,7 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
     }
     v->d = row;
     v->t = id;
-    c->last_id = id;
-    c->last_len = len;
-    c->last_row = row;
+    *last = (RefCache){id, len, row};
     return true;
 }
 
@@ -154,7 +139,27 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
     return false;
 }
 
-static bool read_header(Loader *L)
+bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *vals)
+{
+    Table *t = L->t;
+    bool row_ok = true;
+    /* The key's slot in the string table loads while the other cells
+    ** parse; a key that is there cannot fail, so interning it last
+    ** leaves the order of any diagnostics as it was. */
+    L->key_hash = 0;
+    if (key_field >= 0 && f[key_field].len)
+        L->key_hash = intern_prefetch(L->ev->m->strings, f[key_field].ptr, f[key_field].len);
+    for (size_t i = 0; i < n; i++) {
+        int c = L->field_col[i];
+        if (L->key_hash && (int)i == key_field) continue;
+        if (!parse_cell(L, t->cols[c], &f[i], i, &vals[c])) row_ok = false;
+    }
+    if (L->key_hash)
+        parse_cell(L, t->cols[t->key_col], &f[key_field], (size_t)key_field, &vals[t->key_col]);
+    return row_ok;
+}
+
+bool load_header(Loader *L)
 {
     Table *t = L->t;
     const CsvField *f;
@@ -291,8 +296,8 @@ static const char *csv_name(const char *path)
 
 static void fold_both(Loader *L, Value *buf, const uint32_t *lines, int k)
 {
-    fold_batch(L->ev, L->t, buf, lines, k);
-    if (L->also && L->also_t->naggs) fold_batch(L->also, L->also_t, buf, lines, k);
+    fold_batch(L->ev, L->t, NULL, buf, lines, k);
+    if (L->also && L->also_t->naggs) fold_batch(L->also, L->also_t, NULL, buf, lines, k);
 }
 
 static bool load_rows(Loader *L)
@@ -308,7 +313,7 @@ static bool load_rows(Loader *L)
     int k = 0; /* rows in the batch buffer */
     Value *buf = arena_alloc(ev->m->arena, sizeof(Value) * (size_t)t->ncols * EVAL_BATCH);
     uint32_t lines[EVAL_BATCH];
-    Column *key = t->cols[t->key_col];
+    const Column *key = t->cols[t->key_col];
     int key_field = !t->streamed && key->kind == COL_TEXT ? key->csv_pos : -1;
     while ((r = csvpipe_next(L->csv, &f, &n, &err)) > 0) {
         L->record++;
@@ -320,19 +325,7 @@ static bool load_rows(Loader *L)
             continue;
         }
         Value *vals = buf + (size_t)k * (size_t)t->ncols;
-        bool row_ok = true;
-        /* The key's slot in the string table loads while the other cells
-        ** parse; a key that is there cannot fail, so interning it last
-        ** leaves the order of any diagnostics as it was. */
-        L->key_hash = 0;
-        if (key_field >= 0 && f[key_field].len)
-            L->key_hash = intern_prefetch(ev->m->strings, f[key_field].ptr, f[key_field].len);
-        for (size_t i = 0; i < n; i++) {
-            int c = L->field_col[i];
-            if (L->key_hash && (int)i == key_field) continue;
-            if (!parse_cell(L, t->cols[c], &f[i], i, &vals[c])) row_ok = false;
-        }
-        if (L->key_hash) parse_cell(L, key, &f[key_field], (size_t)key_field, &vals[t->key_col]);
+        bool row_ok = load_cells(L, f, n, key_field, vals);
         if (row_ok && !t->streamed) {
             uint32_t id = vals[t->key_col].t;
             if (vals[t->key_col].null ||
@@ -440,7 +433,10 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
                 NULL,
                 0,
                 ev->d->nerrors,
-                0};
+                0,
+                NULL};
+    L.refs = arena_alloc(m->arena, sizeof(RefCache) * (size_t)(t->ncols ? t->ncols : 1));
+    memset(L.refs, 0, sizeof(RefCache) * (size_t)(t->ncols ? t->ncols : 1));
     if (in) {
         CsvReader *r = csv_open_mem(in->csv, in->len, &err);
         L.csv = r ? csvpipe_new(r, false, &err) : NULL;
@@ -462,7 +458,7 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
     }
     fold_prepare(ev, t);
     if (also) fold_prepare(also, L.also_t);
-    bool ok = read_header(&L) && load_rows(&L);
+    bool ok = load_header(&L) && load_rows(&L);
     ev->row_table = NULL;
     ev->rowvals = NULL;
     if (also) {

@@ -58,9 +58,6 @@ typedef struct Column {
     Table *table;       /* the table it belongs to */
     Table *ref;         /* COL_REF target */
     uint32_t *enum_ids; /* COL_ENUM: interned allowed values */
-    uint32_t last_id;   /* COL_REF: the key read last, and its row */
-    size_t last_len;
-    int32_t last_row;
     /* COL_ENUM: the allowed values as cell.c compares them */
     const struct CellEnumKey *enum_keys;
     int index;   /* position in its table */

@@ -1,0 +1,42 @@
+/*
+** load_int.h — the loader's state and steps, shared by the ordinary load
+** (load.c) and the load of an event table in two parts (load_par.c).
+*/
+#ifndef KP_LOAD_INT_H
+#define KP_LOAD_INT_H
+
+#include "csvpipe.h"
+#include "load.h"
+
+/* The key a reference column read last, and its row (load.c's parse_ref). */
+typedef struct RefCache {
+    uint32_t id;
+    size_t len;
+    int32_t row;
+} RefCache;
+
+typedef struct Loader {
+    Eval *ev;
+    Table *t;
+    Eval *also;    /* a second model fed by the same rows, or NULL */
+    Table *also_t; /* its table of the same name (columns in t's order) */
+    CsvPipe *csv;
+    const char *path;
+    const InlineRows *in; /* rows written in a rule file, or NULL */
+    int record;           /* records read so far, the header included, minus one */
+    int *field_col;       /* CSV field -> column index, -1 unused */
+    int nfields;
+    size_t errors_before;
+    uint32_t key_hash; /* of the current row's text key, prefetched; 0 none */
+    RefCache *refs;    /* per column of t */
+} Loader;
+
+/* Reads the header and maps its fields to t's columns; false (with
+** diagnostics) when a column is missing, unknown or repeated. */
+bool load_header(Loader *L);
+/* Parses the n fields of one record into vals (by column); false (with a
+** diagnostic per bad cell) when one does not fit. key_field: the field of a
+** text key to intern last, or -1. */
+bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *vals);
+
+#endif
