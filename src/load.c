@@ -437,17 +437,6 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
                 NULL};
     L.refs = arena_alloc(m->arena, sizeof(RefCache) * (size_t)(t->ncols ? t->ncols : 1));
     memset(L.refs, 0, sizeof(RefCache) * (size_t)(t->ncols ? t->ncols : 1));
-    if (in) {
-        CsvReader *r = csv_open_mem(in->csv, in->len, &err);
-        L.csv = r ? csvpipe_new(r, false, &err) : NULL;
-    } else {
-        L.csv = csvpipe_open(t->path, &err);
-    }
-    if (!L.csv) {
-        diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
-        return false;
-    }
-    ev->open_csv = L.csv;
     attach_aggs(ev, t);
     ev->row_table = t;
     ev->row_path = t->path;
@@ -458,6 +447,22 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
     }
     fold_prepare(ev, t);
     if (also) fold_prepare(also, L.also_t);
+    if (load_in_parts(&L)) {
+        ev->row_table = NULL;
+        return true;
+    }
+    if (in) {
+        CsvReader *r = csv_open_mem(in->csv, in->len, &err);
+        L.csv = r ? csvpipe_new(r, false, &err) : NULL;
+    } else {
+        L.csv = csvpipe_open(t->path, &err);
+    }
+    if (!L.csv) {
+        diag_pos(ev->d, DIAG_ERROR, t->path, 0, 0, "cannot read table %s: %s", t->name, err.msg);
+        ev->row_table = NULL;
+        return false;
+    }
+    ev->open_csv = L.csv;
     bool ok = load_header(&L) && load_rows(&L);
     ev->row_table = NULL;
     ev->rowvals = NULL;

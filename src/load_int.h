@@ -38,5 +38,10 @@ bool load_header(Loader *L);
 ** diagnostic per bad cell) when one does not fit. key_field: the field of a
 ** text key to intern last, or -1. */
 bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *vals);
+/* load_par.c: loads event table t (the loader set up, its aggregates
+** attached, nothing read yet) in two parts on two threads when it is large
+** and nothing in it needs the string table written; false when it did not,
+** leaving the aggregates empty: the caller then loads it the ordinary way. */
+bool load_in_parts(Loader *L);
 
 #endif
