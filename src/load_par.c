@@ -36,6 +36,7 @@ typedef struct Part {
     jmp_buf exit;
     FoldAcc *acc;
     Value *buf;
+    uint64_t rows;
     bool ok;
 } Part;
 
@@ -121,6 +122,7 @@ static void run_part(Part *p)
             return;
         }
         lines[k] = csvpipe_record_line(p->L.csv);
+        p->rows++;
         if (++k == EVAL_BATCH) {
             fold_batch(&p->ev, t, p->acc, p->buf, lines, k);
             k = 0;
@@ -173,6 +175,12 @@ bool load_in_parts(Loader *L)
     }
     bool ok = started && a->ok && b->ok && fold_merge(L->t, b->acc);
     if (!ok) reset_aggs(L->t);
+    Eval *ev = L->ev;
+    if (ok && ev->progress) {
+        const char *slash = strrchr(L->path, '/');
+        ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, slash ? slash + 1 : L->path,
+                     a->rows + b->rows, 0);
+    }
     part_free(a);
     part_free(b);
     free(a);
