@@ -13,6 +13,7 @@
 #include "eval.h"
 #include "xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,6 +257,29 @@ static void merge_sort64(const Sorter64 *s, Item64 *a, Item64 *tmp, size_t n)
         a[o++] = tmp[i++];
 }
 
+/* Below this many rows one thread sorts as fast as two. */
+#define RANK_PAR_MIN 65536
+
+typedef struct Groups {
+    Sorter64 so;
+    Item64 *items, *tmp;
+    const size_t *start;
+    int32_t from, to; /* the groups to sort */
+} Groups;
+
+static void sort_groups(const Groups *g)
+{
+    for (int32_t i = g->from; i < g->to; i++)
+        merge_sort64(&g->so, g->items + g->start[i], g->tmp + g->start[i],
+                     g->start[i + 1] - g->start[i]);
+}
+
+static void *sort_groups_thread(void *arg)
+{
+    sort_groups(arg);
+    return NULL;
+}
+
 void rank_sort_encoded(const int64_t *first, const int64_t *more, int nmore, const int32_t *gid,
                        int32_t ngroups, const int32_t *kpos, int32_t n, int32_t *perm)
 {
@@ -272,9 +296,25 @@ void rank_sort_encoded(const int64_t *first, const int64_t *more, int nmore, con
     for (int32_t row = 0; row < n; row++)
         items[fill[gid ? gid[row] : 0]++] =
             (Item64){first ? first[row] : 0, row, kpos ? kpos[row] : row};
-    Sorter64 so = {more, nmore};
-    for (int32_t g = 0; g < ng; g++)
-        merge_sort64(&so, items + start[g], tmp, start[g + 1] - start[g]);
+    /* Groups sort independently: with many rows, the first half of the
+    ** groups (by rows) on a second thread, each half with its own part of
+    ** the merge buffer. */
+    Groups gs = {{more, nmore}, items, tmp, start, 0, ng};
+    int32_t mid = ng;
+    if (n >= RANK_PAR_MIN)
+        for (mid = 0; mid < ng && start[mid] < (size_t)n / 2; mid++)
+            ;
+    pthread_t t;
+    bool split = mid > 0 && mid < ng;
+    if (split) {
+        gs.to = mid;
+        split = pthread_create(&t, NULL, sort_groups_thread, &gs) == 0;
+    }
+    Groups rest = gs;
+    rest.from = split ? mid : 0;
+    rest.to = ng;
+    sort_groups(&rest);
+    if (split) pthread_join(t, NULL);
     for (int32_t i = 0; i < n; i++)
         perm[i] = items[i].row;
     free(fill);

@@ -338,3 +338,44 @@ Test(fastpath, grade_condition_absent_only_where_reached)
               "the grade's condition is empty (it uses a value that is absent) (persons P4)"};
     expect_same_error(&p);
 }
+
+/* Enough rows for the groups to be sorted on two threads: the same order. */
+Test(fastpath, rank_sort_of_many_rows_orders_as_the_rule)
+{
+    Model m = {0};
+    intern_init(&m.own_strings);
+    m.strings = &m.own_strings;
+    int32_t n = 100000, ng = 7;
+    uint32_t seed = 99;
+    Value *keys = calloc((size_t)n, sizeof(Value));
+    int64_t *enc = malloc(sizeof(int64_t) * (size_t)n);
+    int32_t *gid = malloc(sizeof(int32_t) * (size_t)n);
+    BaseType types[1] = {T_NUM};
+    bool desc[1] = {true};
+    for (int32_t r = 0; r < n; r++) {
+        gid[r] = (int32_t)(rnd(&seed) % (uint32_t)ng);
+        if (rnd(&seed) % 50 == 0) {
+            keys[r].null = true;
+            enc[r] = RANK_ABSENT;
+        } else {
+            keys[r].n = (Dec)(rnd(&seed) % 1000) * DEC_ONE / 8; /* many ties */
+            cr_assert(rank_key_fits(keys[r].n, true, &enc[r]));
+        }
+    }
+    RankSpec spec = {&m, keys, types, desc, 1, gid, ng, NULL};
+    int32_t *fast = malloc(sizeof(int32_t) * (size_t)n),
+            *rule = malloc(sizeof(int32_t) * (size_t)n);
+    for (int32_t r = 0; r < n; r++)
+        rule[r] = r;
+    rule_spec = &spec;
+    qsort(rule, (size_t)n, sizeof(int32_t), rule_cmp);
+    rank_sort_encoded(enc, NULL, 0, gid, ng, NULL, n, fast);
+    for (int32_t i = 0; i < n; i++)
+        cr_assert_eq(fast[i], rule[i], "position %d", i);
+    free(fast);
+    free(rule);
+    free(gid);
+    free(enc);
+    free(keys);
+    intern_free(&m.own_strings);
+}
