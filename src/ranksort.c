@@ -267,11 +267,12 @@ typedef struct Groups {
     int32_t from, to; /* the groups to sort */
 } Groups;
 
+/* The groups one after another, all merging through the same start of
+** tmp (so the buffer's pages beyond the largest group are never touched). */
 static void sort_groups(const Groups *g)
 {
     for (int32_t i = g->from; i < g->to; i++)
-        merge_sort64(&g->so, g->items + g->start[i], g->tmp + g->start[i],
-                     g->start[i + 1] - g->start[i]);
+        merge_sort64(&g->so, g->items + g->start[i], g->tmp, g->start[i + 1] - g->start[i]);
 }
 
 static void *sort_groups_thread(void *arg)
@@ -297,8 +298,8 @@ void rank_sort_encoded(const int64_t *first, const int64_t *more, int nmore, con
         items[fill[gid ? gid[row] : 0]++] =
             (Item64){first ? first[row] : 0, row, kpos ? kpos[row] : row};
     /* Groups sort independently: with many rows, the first half of the
-    ** groups (by rows) on a second thread, each half with its own part of
-    ** the merge buffer. */
+    ** groups (by rows) on a second thread, each half merging through its own
+    ** part of the buffer. */
     Groups gs = {{more, nmore}, items, tmp, start, 0, ng};
     int32_t mid = ng;
     if (n >= RANK_PAR_MIN)
@@ -310,9 +311,12 @@ void rank_sort_encoded(const int64_t *first, const int64_t *more, int nmore, con
         gs.to = mid;
         split = pthread_create(&t, NULL, sort_groups_thread, &gs) == 0;
     }
+    /* The first half's groups hold start[mid] rows in all, so their merges
+    ** stay below that offset of tmp. */
     Groups rest = gs;
     rest.from = split ? mid : 0;
     rest.to = ng;
+    rest.tmp = split ? tmp + start[mid] : tmp;
     sort_groups(&rest);
     if (split) pthread_join(t, NULL);
     for (int32_t i = 0; i < n; i++)
