@@ -324,18 +324,36 @@ DecStatus dec_parse(const char *s, size_t len, bool allow_percent, Dec *out)
     return finish(m, neg, DEC_OK, out);
 }
 
+/* "00" .. "99": two digits per division when writing numbers out, which a
+** million-row result does tens of millions of times. */
+static const char two_digits[201] = "00010203040506070809101112131415161718192021222324"
+                                    "25262728293031323334353637383940414243444546474849"
+                                    "50515253545556575859606162636465666768697071727374"
+                                    "75767778798081828384858687888990919293949596979899";
+
 size_t dec_put_digits(char *buf, uint64_t v, int width)
 {
-    char tmp[20];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n < width)
-        tmp[n++] = '0';
-    for (int k = 0; k < n; k++)
-        buf[k] = tmp[n - 1 - k];
+    int n = 1;
+    for (uint64_t t = v; t >= 10; t /= 10)
+        n++;
+    if (n < width) n = width;
+    char *p = buf + n;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        p[0] = two_digits[2 * d];
+        p[1] = two_digits[2 * d + 1];
+    }
+    if (v >= 10) {
+        p -= 2;
+        p[0] = two_digits[2 * v];
+        p[1] = two_digits[2 * v + 1];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    while (p > buf)
+        *--p = '0';
     return (size_t)n;
 }
 

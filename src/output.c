@@ -37,7 +37,7 @@ static void flush(Out *o)
 }
 
 /* Room for n more bytes. */
-static char *reserve(Out *o, size_t n)
+static inline char *reserve(Out *o, size_t n)
 {
     if (o->len + n > o->cap) {
         if (o->f) flush(o);
@@ -119,7 +119,8 @@ static void put_text(Out *o, const char *s)
 ** written as dec_format writes the same value: no trailing fractional zeros,
 ** no '.' for integers, '-' only for negatives. Most stored values fit 64 bits,
 ** where this is much cheaper than the 128-bit path. */
-static size_t put_fixed(char *p, int64_t units, int scale, uint64_t one)
+static inline __attribute__((always_inline)) size_t put_fixed(char *p, int64_t units, int scale,
+                                                              uint64_t one)
 {
     char *start = p;
     uint64_t m = units < 0 ? (uint64_t)0 - (uint64_t)units : (uint64_t)units;

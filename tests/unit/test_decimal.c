@@ -7,6 +7,7 @@
 */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "decimal.h"
@@ -508,4 +509,21 @@ Test(decimal, cmp_abs_and_double)
     cr_assert(dec_to_double(P("100000000000000000000.5")) == 1e20);
     cr_assert(dec_to_double(P("-" DEC_MAX_TEXT)) < -1.7014118346046e26);
     cr_assert(dec_to_double(0) == 0.0);
+}
+
+/* Digits against printf's, every magnitude and padding width. */
+Test(decimal, put_digits_as_printf_writes_them)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 2000; i++) {
+        v = i < 100 ? (uint64_t)i : v * 3 + (uint64_t)i; /* wraps through all magnitudes */
+        if (i == 1999) v = UINT64_MAX;
+        for (int width = 1; width <= 22; width += 3) {
+            char got[32] = {0}, want[32];
+            size_t n = dec_put_digits(got, v, width);
+            snprintf(want, sizeof want, "%0*llu", width, (unsigned long long)v);
+            cr_assert_eq(n, strlen(want));
+            cr_assert_str_eq(got, want, "%llu width %d", (unsigned long long)v, width);
+        }
+    }
 }
