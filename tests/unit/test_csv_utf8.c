@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8_ref.h"
 #include "csv.h"
 
 #define CHUNK ((size_t)1 << 20) /* the reader's read size */
@@ -46,27 +47,12 @@ static void putf(Out *o, const char *fmt, ...)
 
 /* ---- a byte-by-byte reference reader over the whole input ---- */
 
-/* Length of the valid sequence at in[i], decoded within [i, e); 0 if invalid. */
-static size_t ref_seq(const unsigned char *in, size_t i, size_t e)
+/* Length of the valid sequence at in[i], decoded within [i, e); 0 if invalid
+** (a sequence cut off by e is invalid: e is the end of the input). */
+static size_t ref_seq_at(const unsigned char *in, size_t i, size_t e)
 {
-    unsigned b = in[i];
-    size_t len;
-    uint32_t cp, min;
-    if (b < 0x80) return 1;
-    if ((b & 0xe0) == 0xc0)
-        len = 2, cp = b & 0x1f, min = 0x80;
-    else if ((b & 0xf0) == 0xe0)
-        len = 3, cp = b & 0x0f, min = 0x800;
-    else if ((b & 0xf8) == 0xf0)
-        len = 4, cp = b & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (i + len > e) return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((in[i + k] & 0xc0) != 0x80) return 0;
-        cp = cp << 6 | (in[i + k] & 0x3f);
-    }
-    return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : len;
+    int k = ref_seq(in + i, e - i);
+    return k > 0 ? (size_t)k : 0;
 }
 
 /* Line and column of byte at, counted from byte from on line `line`. */
@@ -125,7 +111,7 @@ static int ref_quoted(const unsigned char *in, size_t n, size_t rs, uint32_t lin
     unsigned char *text = malloc(x - *p + 1);
     size_t len = 0;
     for (size_t i = *p + 1; i < x;) {
-        size_t k = ref_seq(in, i, x);
+        size_t k = ref_seq_at(in, i, x);
         if (in[i] == '\0' || k == 0) {
             ref_err(o, in, rs, i, line, in[i] ? "utf8" : "unexpected NUL byte");
             free(text);
@@ -158,7 +144,7 @@ static void ref_parse(const unsigned char *in, size_t n, Out *o)
             }
             size_t s = p;
             while (s < n && in[s] != '\n' && in[s] != ',') {
-                size_t k = ref_seq(in, s, n);
+                size_t k = ref_seq_at(in, s, n);
                 if (in[s] == '"' || in[s] == '\0' || k == 0) {
                     ref_err(o, in, rs, s, line,
                             in[s] == '"'    ? "unexpected '\"' in unquoted field"
