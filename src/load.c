@@ -288,7 +288,7 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
 }
 
 /* "cases.csv" of "dir/cases.csv", for progress reports. */
-static const char *csv_name(const char *path)
+const char *load_csv_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
@@ -347,7 +347,8 @@ static bool load_rows(Loader *L)
         }
         row++;
         if (ev->progress && (row & (EVAL_PROGRESS_ROWS - 1)) == 0)
-            ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, csv_name(L->path), (uint64_t)row, 0);
+            ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, load_csv_name(L->path),
+                         (uint64_t)row, 0);
         if (++k == EVAL_BATCH) {
             fold_both(L, buf, lines, k);
             k = 0;
@@ -360,7 +361,8 @@ static bool load_rows(Loader *L)
     }
     if (ok && k) fold_both(L, buf, lines, k);
     if (ev->progress)
-        ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, csv_name(L->path), (uint64_t)row, 0);
+        ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, load_csv_name(L->path), (uint64_t)row,
+                     0);
     t->nrows = t->streamed ? 0 : row;
     return ok;
 }

@@ -31,6 +31,8 @@ typedef struct Loader {
     RefCache *refs;    /* per column of t */
 } Loader;
 
+/* "cases.csv" of "dir/cases.csv", for progress reports. */
+const char *load_csv_name(const char *path);
 /* Reads the header and maps its fields to t's columns; false (with
 ** diagnostics) when a column is missing, unknown or repeated. */
 bool load_header(Loader *L);

@@ -176,11 +176,9 @@ bool load_in_parts(Loader *L)
     bool ok = started && a->ok && b->ok && fold_merge(L->t, b->acc);
     if (!ok) reset_aggs(L->t);
     Eval *ev = L->ev;
-    if (ok && ev->progress) {
-        const char *slash = strrchr(L->path, '/');
-        ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, slash ? slash + 1 : L->path,
+    if (ok && ev->progress)
+        ev->progress(ev->progress_ctx, EVAL_PROGRESS_READ, load_csv_name(L->path),
                      a->rows + b->rows, 0);
-    }
     part_free(a);
     part_free(b);
     free(a);
