@@ -418,7 +418,6 @@ void *ev_alloc(Eval *ev, size_t n)
         ev->allocs = xrealloc(ev->allocs, ev->cap_allocs * sizeof(void *));
     }
     void *p = xcalloc(1, n ? n : 1);
-    xadvise_huge(p, n);
     ev->allocs[ev->nallocs++] = p;
     return p;
 }

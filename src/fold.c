@@ -191,7 +191,6 @@ FoldAcc *fold_new(const Table *t)
     for (int a = 0; a < t->naggs; a++) {
         const RelAgg *ag = t->aggs[a];
         acc[a].n = xcalloc(parents(ag), sizeof(uint32_t));
-        xadvise_huge(acc[a].n, parents(ag) * sizeof(uint32_t));
         if (ag->func != AGG_COUNT) numcol_reserve(&acc[a].acc, (int32_t)parents(ag));
     }
     return acc;

@@ -55,9 +55,6 @@ static void grow_slots(Intern *in)
 {
     uint32_t mask = in->mask * 2 + 1;
     uint64_t *slots = xcalloc((size_t)mask + 1, sizeof(uint64_t));
-    /* Probes land anywhere in the table: with 4 KiB pages nearly every one
-    ** would also miss the TLB once the table passes a few megabytes. */
-    xadvise_huge(slots, ((size_t)mask + 1) * sizeof(uint64_t));
     for (uint32_t id = 1; id < in->count; id++) {
         uint32_t h = in->entries[id].hash, i = h & mask;
         while (slots[i])
@@ -105,12 +102,11 @@ uint32_t intern_put_hashed(Intern *in, const char *s, size_t len, uint32_t h)
     uint64_t *slot = probe(in, s, len, h);
     if (*slot) return (uint32_t)*slot;
     if (in->count == in->ids_cap) {
-        in->entries = xgrow(in->entries, in->ids_cap * sizeof(InternEntry),
-                            2 * in->ids_cap * sizeof(InternEntry));
+        in->entries = xrealloc(in->entries, 2 * in->ids_cap * sizeof(InternEntry));
         in->ids_cap *= 2;
     }
     while (in->nchars + len + 1 > in->chars_cap) {
-        in->chars = xgrow(in->chars, in->nchars, 2 * in->chars_cap);
+        in->chars = xrealloc(in->chars, 2 * in->chars_cap);
         in->chars_cap *= 2;
     }
     uint32_t id = in->count++;

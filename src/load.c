@@ -224,23 +224,19 @@ static void grow_columns(Table *t, int32_t need)
         Column *c = t->cols[i];
         size_t n = (size_t)cap;
         if (!c->used) continue; /* validated on load, never read: not stored */
-        size_t had = (size_t)t->cap;
         switch (c->kind) {
         case COL_TEXT:
-        case COL_ENUM:
-            c->text = xgrow(c->text, had * sizeof(uint32_t), n * sizeof(uint32_t));
-            break;
+        case COL_ENUM: c->text = xrealloc(c->text, n * sizeof(uint32_t)); break;
         case COL_INT:
         case COL_DEC:
         case COL_PERCENT: numcol_reserve(&c->num, cap); break;
-        case COL_BOOL: c->boolean = xgrow(c->boolean, had, n); break;
-        case COL_DATE: c->date = xgrow(c->date, had * sizeof(int32_t), n * sizeof(int32_t)); break;
-        case COL_REF: c->row = xgrow(c->row, had * sizeof(int32_t), n * sizeof(int32_t)); break;
+        case COL_BOOL: c->boolean = xrealloc(c->boolean, n); break;
+        case COL_DATE: c->date = xrealloc(c->date, n * sizeof(int32_t)); break;
+        case COL_REF: c->row = xrealloc(c->row, n * sizeof(int32_t)); break;
         }
     }
-    size_t had = (size_t)t->cap * sizeof(uint32_t);
-    t->key_text = xgrow(t->key_text, had, (size_t)cap * sizeof(uint32_t));
-    t->key_line = xgrow(t->key_line, had, (size_t)cap * sizeof(uint32_t));
+    t->key_text = xrealloc(t->key_text, (size_t)cap * sizeof(uint32_t));
+    t->key_line = xrealloc(t->key_line, (size_t)cap * sizeof(uint32_t));
     t->cap = cap;
 }
 
@@ -271,8 +267,7 @@ static bool index_key(Loader *L, int32_t row, uint32_t id, size_t field)
         uint32_t cap = t->row_by_text_cap ? t->row_by_text_cap : 1024;
         while (cap <= id)
             cap *= 2;
-        t->row_by_text =
-            xgrow(t->row_by_text, t->row_by_text_cap * sizeof(int32_t), cap * sizeof(int32_t));
+        t->row_by_text = xrealloc(t->row_by_text, cap * sizeof(int32_t));
         for (uint32_t i = t->row_by_text_cap; i < cap; i++)
             t->row_by_text[i] = -1;
         t->row_by_text_cap = cap;

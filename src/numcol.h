@@ -48,16 +48,15 @@ static inline void numcol_reserve(NumCol *c, int32_t n)
     while (cap < n)
         cap *= 2;
     if (c->wide) {
-        c->wide = xgrow(c->wide, sizeof(Dec) * (size_t)c->cap, sizeof(Dec) * (size_t)cap);
+        c->wide = xrealloc(c->wide, sizeof(Dec) * (size_t)cap);
         for (int32_t i = c->cap; i < cap; i++)
             c->wide[i] = DEC_NULL;
     } else if (c->narrow) {
-        c->narrow =
-            xgrow(c->narrow, sizeof(int64_t) * (size_t)c->cap, sizeof(int64_t) * (size_t)cap);
+        c->narrow = xrealloc(c->narrow, sizeof(int64_t) * (size_t)cap);
         for (int32_t i = c->cap; i < cap; i++)
             c->narrow[i] = INT64_MIN;
     } else {
-        c->small = xgrow(c->small, sizeof(int32_t) * (size_t)c->cap, sizeof(int32_t) * (size_t)cap);
+        c->small = xrealloc(c->small, sizeof(int32_t) * (size_t)cap);
         for (int32_t i = c->cap; i < cap; i++)
             c->small[i] = INT32_MIN;
     }
@@ -70,7 +69,6 @@ static inline void numcol_widen(NumCol *c)
     size_t n = (size_t)(c->cap ? c->cap : 1);
     if (c->small) {
         int64_t *w = xmalloc(sizeof(int64_t) * n);
-        xadvise_huge(w, sizeof(int64_t) * n);
         for (int32_t i = 0; i < c->cap; i++)
             w[i] = c->small[i] == INT32_MIN ? INT64_MIN : (int64_t)c->small[i] * 100000000;
         free(c->small);
@@ -79,7 +77,6 @@ static inline void numcol_widen(NumCol *c)
         return;
     }
     Dec *w = xmalloc(sizeof(Dec) * n);
-    xadvise_huge(w, sizeof(Dec) * n);
     for (int32_t i = 0; i < c->cap; i++)
         w[i] = numcol_get(c, i);
     free(c->narrow);
