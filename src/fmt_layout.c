@@ -199,8 +199,9 @@ static bool starts_cell(int t)
 
 /* Whether token t (after prev, before next) starts an item of the block:
 **   file     a declaration keyword (none of them occurs inside a declaration)
-**   table    a name after the end of a column ('{' ';' ']' '?' or the type's
-**            or the referenced table's name: two names never meet in a column)
+**   table    a name after the end of a column ('{' ';' ']' '?', the type's
+**            or the referenced table's name, or a default value: two names,
+**            or a value and a name, never meet inside a column)
 **   indicator  indicator, when, or otherwise followed by '=' or '{' (the
 **            'else' of an if expression is followed by an expression)
 **   grades   override, or a name after '{' ';' or the end of an operand (no
@@ -224,7 +225,8 @@ static bool starts_item(const Layout *L, int at, int t, int prev, int next)
         return starts_cell(t) &&
                (prev == '{' || prev == ';' || (ends_operand(prev) && L->el[at].newlines > 0));
     case BK_TABLE:
-        return t == ID && (prev == '{' || prev == ';' || prev == ']' || prev == '?' || prev == ID);
+        return t == ID && (prev == '{' || prev == ';' || prev == ']' || prev == '?' || prev == ID ||
+                           prev == NUMBER || prev == STRING || prev == BOOL);
     case BK_IND: return t == INDICATOR || t == WHEN || (t == ELSE && (next == '=' || next == '{'));
     case BK_STEP: return t == FROM || (t == TO && (prev == '{' || prev == ';'));
     case BK_GRADES:
