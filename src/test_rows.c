@@ -15,37 +15,21 @@
 ** place in the rule file. A table the test gives no rows is empty.
 */
 #include "resolve_int.h"
+#include "buf.h"
 #include "load.h"
 
 #include <string.h>
 
-typedef struct Buf {
-    char *p;
-    size_t n, cap;
-} Buf;
-
-static void buf_add(Buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-/* One field, always quoted, quotes doubled: any text is a single field. */
 static void buf_field(Buf *b, const char *s, bool first)
 {
-    if (!first) buf_add(b, ",", 1);
-    buf_add(b, "\"", 1);
+    if (!first) buf_put(b, ",", 1);
+    buf_put(b, "\"", 1);
     for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        buf_add(b, s, (size_t)(q - s) + 1);
-        buf_add(b, "\"", 1);
+        buf_put(b, s, (size_t)(q - s) + 1);
+        buf_put(b, "\"", 1);
     }
-    buf_add(b, s, strlen(s));
-    buf_add(b, "\"", 1);
+    buf_put(b, s, strlen(s));
+    buf_put(b, "\"", 1);
 }
 
 static int column_index(const Table *t, const char *name)
@@ -166,7 +150,7 @@ static InlineRows *render(Resolver *r, Table *t, const TestRows *tr, const int *
                        : tr   ? tr->span
                               : t->span;
     }
-    buf_add(&b, "\n", 1);
+    buf_put(&b, "\n", 1);
     for (int i = 0; i < nrows; i++) {
         TestRow *row = tr->rows.items[i];
         Span *sp = in->spans + (size_t)(i + 1) * (size_t)nf;
@@ -175,10 +159,10 @@ static InlineRows *render(Resolver *r, Table *t, const TestRows *tr, const int *
             buf_field(&b, cell ? cell->text : "", c == 0);
             sp[c] = cell ? cell->span : row->span;
         }
-        buf_add(&b, "\n", 1);
+        buf_put(&b, "\n", 1);
     }
-    in->len = b.n;
-    in->csv = arena_strndup(r->arena, b.p, b.n);
+    in->len = b.len;
+    in->csv = arena_strndup(r->arena, b.p, b.len);
     free(b.p);
     return in;
 }

@@ -7,43 +7,16 @@
 */
 #include <criterion/criterion.h>
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "utf8_ref.h"
+#include "buf.h"
 #include "csv.h"
 
 #define CHUNK ((size_t)1 << 20) /* the reader's read size */
-
-typedef struct Out {
-    char *s;
-    size_t n, cap;
-} Out;
-
-static void put(Out *o, const void *p, size_t n)
-{
-    if (o->n + n + 1 > o->cap) {
-        o->cap = (o->n + n + 1) * 2;
-        o->s = realloc(o->s, o->cap);
-    }
-    memcpy(o->s + o->n, p, n);
-    o->n += n;
-    o->s[o->n] = '\0';
-}
-
-static void putf(Out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(Out *o, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    put(o, buf, (size_t)n);
-}
 
 /* ---- a byte-by-byte reference reader over the whole input ---- */
 
@@ -56,7 +29,7 @@ static size_t ref_seq_at(const unsigned char *in, size_t i, size_t e)
 }
 
 /* Line and column of byte at, counted from byte from on line `line`. */
-static void ref_pos(const unsigned char *in, size_t from, size_t at, uint32_t line, Out *o)
+static void ref_pos(const unsigned char *in, size_t from, size_t at, uint32_t line, Buf *o)
 {
     uint32_t col = 1;
     for (size_t i = from; i < at; i++) {
@@ -67,33 +40,33 @@ static void ref_pos(const unsigned char *in, size_t from, size_t at, uint32_t li
             col++;
         }
     }
-    putf(o, "@%u:%u", line, col);
+    buf_printf(o, "@%u:%u", line, col);
 }
 
-static void ref_err(Out *o, const unsigned char *in, size_t rec, size_t at, uint32_t line,
+static void ref_err(Buf *o, const unsigned char *in, size_t rec, size_t at, uint32_t line,
                     const char *msg)
 {
-    putf(o, "ERR ");
+    buf_printf(o, "ERR ");
     ref_pos(in, rec, at, line, o);
     if (strcmp(msg, "utf8") == 0)
-        putf(o, " invalid UTF-8 byte 0x%02x\n", in[at]);
+        buf_printf(o, " invalid UTF-8 byte 0x%02x\n", in[at]);
     else
-        putf(o, " %s\n", msg);
+        buf_printf(o, " %s\n", msg);
 }
 
-static void ref_field(Out *rec, const unsigned char *in, size_t rs, size_t at, uint32_t line,
+static void ref_field(Buf *rec, const unsigned char *in, size_t rs, size_t at, uint32_t line,
                       const unsigned char *s, size_t len, bool quoted)
 {
     ref_pos(in, rs, at, line, rec);
-    putf(rec, " %c%zu:", quoted ? 'q' : 'u', len);
-    put(rec, s, len);
-    put(rec, "\n", 1);
+    buf_printf(rec, " %c%zu:", quoted ? 'q' : 'u', len);
+    buf_put(rec, (const char *)s, len);
+    buf_put(rec, "\n", 1);
 }
 
 /* One quoted field at in[p] == '"'; returns 0 and moves *p past it and its
 ** comma (*more set) or line end, or -1 after writing the error. */
 static int ref_quoted(const unsigned char *in, size_t n, size_t rs, uint32_t line, size_t *p,
-                      bool *more, uint32_t *nl, Out *rec, Out *o)
+                      bool *more, uint32_t *nl, Buf *rec, Buf *o)
 {
     size_t x = *p + 1, t;
     for (;; x += 2) {
@@ -129,14 +102,14 @@ static int ref_quoted(const unsigned char *in, size_t n, size_t rs, uint32_t lin
     return 0;
 }
 
-static void ref_parse(const unsigned char *in, size_t n, Out *o)
+static void ref_parse(const unsigned char *in, size_t n, Buf *o)
 {
     size_t p = n >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     uint32_t line = 1;
     for (;;) {
         size_t rs = p, nf = 0;
         uint32_t nl = 0;
-        Out rec = {0};
+        Buf rec = {0};
         for (bool more = true; more; nf++) {
             if (p < n && in[p] == '"') {
                 if (ref_quoted(in, n, rs, line, &p, &more, &nl, &rec, o) < 0) goto done;
@@ -158,25 +131,25 @@ static void ref_parse(const unsigned char *in, size_t n, Out *o)
             size_t len = s - p, after = s < n ? s + 1 : s;
             if (!more && len && in[s - 1] == '\r') len--;
             if (!more && nf == 0 && len == 0 && after == n) {
-                put(o, "END\n", 4);
+                buf_put(o, "END\n", 4);
                 goto done;
             }
             ref_field(&rec, in, rs, p, line, in + p, len, false);
             p = after;
         }
-        putf(o, "L%u %zu\n", line, nf);
-        if (rec.n) put(o, rec.s, rec.n);
-        free(rec.s);
+        buf_printf(o, "L%u %zu\n", line, nf);
+        if (rec.len) buf_put(o, rec.p, rec.len);
+        free(rec.p);
         line += nl + 1;
         continue;
     done:
-        free(rec.s);
+        free(rec.p);
         return;
     }
 }
 
 /* The reader's view of the same input, written the same way. */
-static void csv_parse(const unsigned char *in, size_t n, Out *o)
+static void csv_parse(const unsigned char *in, size_t n, Buf *o)
 {
     CsvError e = {0};
     CsvReader *r = csv_open_mem((const char *)in, n, &e);
@@ -185,49 +158,49 @@ static void csv_parse(const unsigned char *in, size_t n, Out *o)
     size_t nf;
     int rc;
     while ((rc = csv_next(r, &f, &nf, &e)) == 1) {
-        putf(o, "L%u %zu\n", csv_record_line(r), nf);
+        buf_printf(o, "L%u %zu\n", csv_record_line(r), nf);
         for (size_t i = 0; i < nf; i++) {
             uint32_t l, c;
             csv_field_pos(r, i, &l, &c);
-            putf(o, "@%u:%u %c%zu:", l, c, f[i].quoted ? 'q' : 'u', f[i].len);
+            buf_printf(o, "@%u:%u %c%zu:", l, c, f[i].quoted ? 'q' : 'u', f[i].len);
             /* csv.h: a record's fields lie in order in one block, NUL after each */
             cr_assert(i == 0 || f[i].ptr > f[i - 1].ptr + f[i - 1].len);
             cr_assert_eq(f[i].ptr[f[i].len], '\0');
-            put(o, f[i].ptr, f[i].len);
-            put(o, "\n", 1);
+            buf_put(o, (const char *)f[i].ptr, f[i].len);
+            buf_put(o, "\n", 1);
         }
     }
     if (rc == 0)
-        put(o, "END\n", 4);
+        buf_put(o, "END\n", 4);
     else
-        putf(o, "ERR @%u:%u %s\n", e.line, e.col, e.msg);
+        buf_printf(o, "ERR @%u:%u %s\n", e.line, e.col, e.msg);
     csv_close(r);
 }
 
 static void expect_like_reference(const unsigned char *in, size_t n, const char *what, int round)
 {
-    Out want = {0}, got = {0};
+    Buf want = {0}, got = {0};
     ref_parse(in, n, &want);
     csv_parse(in, n, &got);
     size_t i = 0;
-    while (i < want.n && i < got.n && want.s[i] == got.s[i])
+    while (i < want.len && i < got.len && want.p[i] == got.p[i])
         i++;
     size_t from = i > 120 ? i - 120 : 0;
-    cr_assert(i == want.n && i == got.n,
+    cr_assert(i == want.len && i == got.len,
               "%s %d (%zu bytes): differs at output byte %zu\n-- want: %.240s\n-- got:  %.240s",
-              what, round, n, i, want.s + from, got.s + from);
-    free(want.s);
-    free(got.s);
+              what, round, n, i, want.p + from, got.p + from);
+    free(want.p);
+    free(got.p);
 }
 
 static void expect_err(const char *in, size_t n, const char *want)
 {
-    Out got = {0};
+    Buf got = {0};
     csv_parse((const unsigned char *)in, n, &got);
-    const char *err = strstr(got.s, "ERR");
-    cr_assert_not_null(err, "no error in: %s", got.s);
+    const char *err = strstr(got.p, "ERR");
+    cr_assert_not_null(err, "no error in: %s", got.p);
     cr_expect_str_eq(err, want);
-    free(got.s);
+    free(got.p);
 }
 
 #define ERR(lit, want) expect_err(lit, sizeof lit - 1, want)
