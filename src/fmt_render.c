@@ -6,38 +6,19 @@
 ** widest code among the lines that have one (widths in display columns: a
 ** Chinese character counts two). Lines end in LF and never in blanks.
 */
+#include "buf.h"
 #include "fmt.h"
-#include "xalloc.h"
 
 #include <string.h>
 
 #define COMMENT_GAP 2
 
-typedef struct Out {
-    char *s;
-    size_t len, cap;
-} Out;
-
-static void put(Out *o, const char *s, size_t n)
-{
-    if (o->len + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 4096;
-        while (cap < o->len + n + 1)
-            cap *= 2;
-        o->s = xrealloc(o->s, cap);
-        o->cap = cap;
-    }
-    memcpy(o->s + o->len, s, n);
-    o->len += n;
-    o->s[o->len] = 0;
-}
-
-static void spaces(Out *o, size_t n)
+static void spaces(Buf *o, size_t n)
 {
     static const char blanks[] = "                                ";
     while (n > 0) {
         size_t k = n < sizeof blanks - 1 ? n : sizeof blanks - 1;
-        put(o, blanks, k);
+        buf_put(o, blanks, k);
         n -= k;
     }
 }
@@ -74,32 +55,32 @@ static size_t comment_column(const FmtLine *lines, int n, int i, int *end)
     return widest + COMMENT_GAP;
 }
 
-static void render_line(Out *o, const FmtLine *ln, size_t comment_col)
+static void render_line(Buf *o, const FmtLine *ln, size_t comment_col)
 {
     if (ln->blank) {
-        put(o, "\n", 1);
+        buf_put(o, "\n", 1);
         return;
     }
     spaces(o, (size_t)ln->indent);
     if (ln->pad > 0) {
-        put(o, ln->code, ln->pad_at);
+        buf_put(o, ln->code, ln->pad_at);
         spaces(o, (size_t)ln->pad);
-        put(o, ln->code + ln->pad_at, ln->code_len - ln->pad_at);
+        buf_put(o, ln->code + ln->pad_at, ln->code_len - ln->pad_at);
     } else {
-        put(o, ln->code, ln->code_len);
+        buf_put(o, ln->code, ln->code_len);
     }
     if (ln->comment) {
         if (ln->code_len > 0) spaces(o, comment_col - code_width(ln));
-        put(o, ln->comment, ln->comment_len);
+        buf_put(o, ln->comment, ln->comment_len);
     }
-    put(o, "\n", 1);
+    buf_put(o, "\n", 1);
 }
 
 char *fmt_render(const FmtLine *lines, int n, bool bom, size_t *len)
 {
-    Out o = {0};
-    put(&o, "", 0);
-    if (bom) put(&o, "\xEF\xBB\xBF", 3);
+    Buf o = {0};
+    buf_put(&o, "", 0);
+    if (bom) buf_put(&o, "\xEF\xBB\xBF", 3);
     size_t col = 0;
     int run_end = 0;
     for (int i = 0; i < n; i++) {
@@ -107,5 +88,5 @@ char *fmt_render(const FmtLine *lines, int n, bool bom, size_t *len)
         render_line(&o, &lines[i], col);
     }
     *len = o.len;
-    return o.s;
+    return o.p;
 }
