@@ -131,14 +131,21 @@ static KtResult run_in(char *dir)
     return kt_run_dir(dir, NULL);
 }
 
-Test(load_par, a_large_event_table_folds_as_written, .timeout = 120)
+/* Generated data (a quoted field over the cut when asked) gives the
+** aggregates worked out while generating it. */
+static void expect_folds_as_written(bool quoted_cut)
 {
     char *dir = kt_tmpdir(), *want = NULL;
-    make_data(dir, false, &want);
+    make_data(dir, quoted_cut, &want);
     KtResult r = run_in(dir);
     kt_expect_csv(r, want);
     free(want);
     kt_free(&r);
+}
+
+Test(load_par, a_large_event_table_folds_as_written, .timeout = 120)
+{
+    expect_folds_as_written(false);
 }
 
 /* The middle of the file falls in a quoted field with line breaks: the cut
@@ -146,12 +153,7 @@ Test(load_par, a_large_event_table_folds_as_written, .timeout = 120)
 ** reads the file whole. */
 Test(load_par, a_cut_inside_a_quoted_field_gives_way, .timeout = 120)
 {
-    char *dir = kt_tmpdir(), *want = NULL;
-    make_data(dir, true, &want);
-    KtResult r = run_in(dir);
-    kt_expect_csv(r, want);
-    free(want);
-    kt_free(&r);
+    expect_folds_as_written(true);
 }
 
 /* Replaces the text of line `line` (1-based) of dir/cases.csv. */
