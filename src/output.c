@@ -349,14 +349,18 @@ static void format_rows(Out *o, int32_t from, int32_t to)
     }
 }
 
-/* The second formatter: odd blocks, into its own buffer, which the writing
-** thread empties before the next one. */
+/* The second formatter: odd blocks, each into the next of a ring of
+** buffers, which the writing thread empties in order. With room to run
+** ahead, neither thread waits for the other at every block: in a virtual
+** machine a wait can cost as much as formatting a block. */
+#define OUT_RING 4
+
 typedef struct Helper {
-    Out out;
+    Out out[OUT_RING];
+    int32_t ready[OUT_RING]; /* the block in out[i].buf to be written; -1 none */
     int32_t nblocks;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int32_t ready; /* the block in out.buf, waiting to be written; -1 none */
+    pthread_cond_t written, formatted;
 } Helper;
 
 static void block_range(const Out *o, int32_t b, int32_t *from, int32_t *to)
@@ -366,21 +370,28 @@ static void block_range(const Out *o, int32_t b, int32_t *from, int32_t *to)
     *to = n - *from < OUT_BLOCK_ROWS ? n : *from + OUT_BLOCK_ROWS;
 }
 
+/* Odd block b goes through buffer (b / 2) % OUT_RING. */
+static int ring_slot(int32_t b)
+{
+    return (int)((b / 2) % OUT_RING);
+}
+
 static void *helper_main(void *arg)
 {
     Helper *h = arg;
     for (int32_t b = 1; b < h->nblocks; b += 2) {
+        int i = ring_slot(b);
         pthread_mutex_lock(&h->mu);
-        while (h->ready >= 0)
-            pthread_cond_wait(&h->cv, &h->mu);
+        while (h->ready[i] >= 0)
+            pthread_cond_wait(&h->written, &h->mu);
         pthread_mutex_unlock(&h->mu);
         int32_t from, to;
-        block_range(&h->out, b, &from, &to);
-        h->out.len = 0;
-        format_rows(&h->out, from, to);
+        block_range(&h->out[i], b, &from, &to);
+        h->out[i].len = 0;
+        format_rows(&h->out[i], from, to);
         pthread_mutex_lock(&h->mu);
-        h->ready = b;
-        pthread_cond_signal(&h->cv);
+        h->ready[i] = b;
+        pthread_cond_signal(&h->formatted);
         pthread_mutex_unlock(&h->mu);
     }
     return NULL;
@@ -390,13 +401,17 @@ static void *helper_main(void *arg)
 ** second thread could be started (nothing is written then). */
 static bool format_rows_parallel(Out *o)
 {
-    Helper h = {.out = *o, .ready = -1};
-    h.nblocks = (o->ev->nrows + OUT_BLOCK_ROWS - 1) / OUT_BLOCK_ROWS;
-    h.out.f = NULL;
-    h.out.len = 0;
-    h.out.buf = xmalloc(h.out.cap);
+    Helper h = {.nblocks = (o->ev->nrows + OUT_BLOCK_ROWS - 1) / OUT_BLOCK_ROWS};
+    for (int i = 0; i < OUT_RING; i++) {
+        h.out[i] = *o;
+        h.out[i].f = NULL;
+        h.out[i].len = 0;
+        h.out[i].buf = xmalloc(o->cap);
+        h.ready[i] = -1;
+    }
     pthread_mutex_init(&h.mu, NULL);
-    pthread_cond_init(&h.cv, NULL);
+    pthread_cond_init(&h.written, NULL);
+    pthread_cond_init(&h.formatted, NULL);
     pthread_t t;
     bool started = pthread_create(&t, NULL, helper_main, &h) == 0;
     for (int32_t b = 0; started && b < h.nblocks; b++) {
@@ -406,21 +421,24 @@ static bool format_rows_parallel(Out *o)
             format_rows(o, from, to);
             continue;
         }
+        int i = ring_slot(b);
         pthread_mutex_lock(&h.mu);
-        while (h.ready != b)
-            pthread_cond_wait(&h.cv, &h.mu);
+        while (h.ready[i] != b)
+            pthread_cond_wait(&h.formatted, &h.mu);
         pthread_mutex_unlock(&h.mu);
         flush(o);
-        fwrite_unlocked(h.out.buf, 1, h.out.len, o->f);
+        fwrite_unlocked(h.out[i].buf, 1, h.out[i].len, o->f);
         pthread_mutex_lock(&h.mu);
-        h.ready = -1;
-        pthread_cond_signal(&h.cv);
+        h.ready[i] = -1;
+        pthread_cond_signal(&h.written);
         pthread_mutex_unlock(&h.mu);
     }
     if (started) pthread_join(t, NULL);
     pthread_mutex_destroy(&h.mu);
-    pthread_cond_destroy(&h.cv);
-    free(h.out.buf);
+    pthread_cond_destroy(&h.written);
+    pthread_cond_destroy(&h.formatted);
+    for (int i = 0; i < OUT_RING; i++)
+        free(h.out[i].buf);
     return started;
 }
 

@@ -159,3 +159,10 @@ Test(output, large_json_ends_without_a_trailing_comma)
 {
     check(21000, KP_FORMAT_JSON);
 }
+
+/* Enough blocks that the second thread's ring of buffers comes round
+** again (odd blocks 1, 3, 5, 7 fill it; 9 reuses the first buffer). */
+Test(output, csv_once_round_the_ring_of_buffers, .timeout = 60)
+{
+    check(4096 * 11 + 5, KP_FORMAT_CSV);
+}
