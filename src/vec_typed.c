@@ -280,24 +280,26 @@ static void logic_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint
     }
 }
 
+/* The operator is chosen once for the batch, not per row: in an event
+** table's filters this runs for every case. */
+#define COMPARE_ROWS(OP)                                                                           \
+    for (int i = 0; i < n; i++)                                                                    \
+        out[i] = !on(act, i) || a[i] == DEC_NULL || b[i] == DEC_NULL ? TRUTH_NULL                  \
+                                                                     : (uint8_t)(a[i] OP b[i]);
+
 static void compare_num(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *act,
                         uint8_t *out)
 {
     Dec a[EVAL_BATCH], b[EVAL_BATCH];
     vec_num(ev, e->a, rows, n, act, a);
     vec_num(ev, e->b, rows, n, act, b);
-    for (int i = 0; i < n; i++) {
-        if (!on(act, i) || a[i] == DEC_NULL || b[i] == DEC_NULL) {
-            out[i] = TRUTH_NULL;
-            continue;
-        }
-        int c = dec_cmp(a[i], b[i]);
-        out[i] = e->op == OP_EQ   ? c == 0
-                 : e->op == OP_NE ? c != 0
-                 : e->op == OP_LT ? c < 0
-                 : e->op == OP_LE ? c <= 0
-                 : e->op == OP_GT ? c > 0
-                                  : c >= 0;
+    switch (e->op) {
+    case OP_EQ: COMPARE_ROWS(==); break;
+    case OP_NE: COMPARE_ROWS(!=); break;
+    case OP_LT: COMPARE_ROWS(<); break;
+    case OP_LE: COMPARE_ROWS(<=); break;
+    case OP_GT: COMPARE_ROWS(>); break;
+    default: COMPARE_ROWS(>=); break;
     }
 }
 
@@ -342,9 +344,12 @@ static bool text_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8
     uint32_t a[EVAL_BATCH], b[EVAL_BATCH];
     if (e->kind == E_IN) {
         const PtrVec *items = &e->b->args;
+        uint32_t lit[32]; /* the list's texts, read once for the batch */
+        if (items->n > 32) return false;
         for (int k = 0; k < items->n; k++) {
             const Bound *ib = ((Expr *)items->items[k])->bound;
             if (ib->kind != B_LIT || ib->type.base != T_TEXT || ib->lit.null) return false;
+            lit[k] = ib->lit.t;
         }
         if (!text_ids(ev, e->a, rows, n, a)) return false;
         for (int i = 0; i < n; i++) {
@@ -353,8 +358,8 @@ static bool text_bool(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8
                 continue;
             }
             uint8_t hit = 0;
-            for (int k = 0; k < items->n && !hit; k++)
-                hit = ((Expr *)items->items[k])->bound->lit.t == a[i];
+            for (int k = 0; k < items->n; k++)
+                hit |= lit[k] == a[i];
             out[i] = hit;
         }
         return true;
