@@ -55,6 +55,10 @@ static const char *utf8_hint(const char *msg)
     return strncmp(msg, "invalid UTF-8", 13) == 0 ? " (save the file as UTF-8, not GBK)" : "";
 }
 
+/* Rows of the referenced table tried after the last one referenced: in the
+** generated data 99.8% of changes of handler skip fewer than four persons. */
+#define REF_LOOKAHEAD 4
+
 static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi, Value *v,
                       const char *note)
 {
@@ -62,8 +66,9 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
     Table *rt = c->ref;
     RefCache *last = &L->refs[c->index];
     /* Exports list a person's cases together, in key order: the same key
-    ** as the row before, or the key of the next row of the referenced table,
-    ** needs no hash lookup (a cold one, at 10^6 keys). */
+    ** as the row before, or the key of one of the next few rows of the
+    ** referenced table (persons without cases are skipped), needs no hash
+    ** lookup (a cold one, at 10^6 keys). */
     if (last->id && len == last->len) {
         size_t n;
         const char *prev = intern_str(m->strings, last->id, &n);
@@ -75,13 +80,15 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
     }
     uint32_t id = 0;
     int32_t row = -1;
-    if (last->id && last->row + 1 < rt->nrows) {
-        uint32_t next = rt->key_text[last->row + 1];
+    for (int32_t r = last->row + 1; last->id && r <= last->row + REF_LOOKAHEAD && r < rt->nrows;
+         r++) {
+        uint32_t next = rt->key_text[r];
         size_t n;
         const char *str = intern_str(m->strings, next, &n);
         if (n == len && memcmp(str, s, n) == 0) {
             id = next;
-            row = last->row + 1;
+            row = r;
+            break;
         }
     }
     if (row < 0) {

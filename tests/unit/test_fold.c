@@ -104,3 +104,31 @@ Test(fold, a_row_without_a_parent_is_skipped_before_its_filter)
                      "P1,2,3.5,5.5,0,0,5.5,,,\n");
     kt_free(&r);
 }
+
+/* A case's handler is looked for first among the next few persons after
+** the last one referenced, then in the key index: handlers that skip
+** persons, go back, jump past the look-ahead or differ only in their last
+** character all find their own rows. */
+Test(fold, references_that_skip_rows_find_their_rows)
+{
+    KtResult r =
+        kt_run("table persons key pid { }\n"
+               "table cases key cid { handler -> persons }\n"
+               "assess persons\n"
+               "indicator n = count(cases)\n",
+               FILES("persons.csv", "pid\nP1\nP2\nP3\nP4\nP5\nP6\nP7\nP8\nP9\n", "cases.csv",
+                     "cid,handler\nC1,P1\nC2,P1\nC3,P3\nC4,P6\nC5,P8\nC6,P2\nC7,P9\n"
+                     "C8,P9\nC9,P1\nC10,P7\nC11,P4\n"),
+               NULL);
+    kt_expect_csv(r, "pid,n,score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+                     "P1,3,3,0,0,3,,,\n"
+                     "P2,1,1,0,0,1,,,\n"
+                     "P3,1,1,0,0,1,,,\n"
+                     "P4,1,1,0,0,1,,,\n"
+                     "P5,0,0,0,0,0,,,\n"
+                     "P6,1,1,0,0,1,,,\n"
+                     "P7,1,1,0,0,1,,,\n"
+                     "P8,1,1,0,0,1,,,\n"
+                     "P9,2,2,0,0,2,,,\n");
+    kt_free(&r);
+}
