@@ -23,7 +23,8 @@ const CellEnumKey *cell_enum_keys(Arena *a, const PtrVec *vals, const uint32_t *
 /* Parses s[0..len) (NUL-terminated, not empty) as a value of column c, which
 ** is not a reference. keep_text: intern a text value (otherwise it is only
 ** accepted). On failure writes why to err, e.g. `expected int, got "abc"`
-** (the caller names the column), and returns false. */
+** (the caller names the column; err may be NULL when cap is 0), and returns
+** false. */
 bool cell_parse(Model *m, const Column *c, const char *s, size_t len, bool keep_text, Value *v,
                 char *err, size_t cap);
 

@@ -109,6 +109,18 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
 
 /* Parses one cell into a Value; false (and a diagnostic) when it does not
 ** fit. An empty cell takes the column's default when it has one. */
+/* A cell cell_parse rejected, parsed again for the reason: kept out of
+** parse_cell, which runs for every cell, with the message's buffer. */
+static __attribute__((noinline, cold)) bool cell_rejected(Loader *L, Column *c, const char *s,
+                                                          size_t len, size_t fi, const char *note)
+{
+    char err[700];
+    Value v;
+    cell_parse(L->ev->m, c, s, len, false, &v, err, sizeof err);
+    cell_error(L, fi, "column '%s': %s%s", c->name, err, note);
+    return false;
+}
+
 static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value *v)
 {
     memset(v, 0, sizeof *v);
@@ -136,15 +148,13 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         v->t = intern_put_hashed(L->ev->m->strings, s, len, L->key_hash);
         return true;
     }
-    char err[700];
-    if (cell_parse(L->ev->m, c, s, len, keep, v, err, sizeof err)) {
+    if (cell_parse(L->ev->m, c, s, len, keep, v, NULL, 0)) {
         /* An int key is indexed by its text, as references name it. */
         if (c->index == L->t->key_col && !L->t->streamed && c->kind != COL_TEXT)
             v->t = intern_put(L->ev->m->strings, s, len);
         return true;
     }
-    cell_error(L, fi, "column '%s': %s%s", c->name, err, note);
-    return false;
+    return cell_rejected(L, c, s, len, fi, note);
 }
 
 bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *vals)
