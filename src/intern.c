@@ -51,9 +51,9 @@ void intern_free(Intern *in)
     memset(in, 0, sizeof *in);
 }
 
-static void grow_slots(Intern *in)
+/* mask + 1 slots (a power of two), every id placed again. */
+static void rehash(Intern *in, uint32_t mask)
 {
-    uint32_t mask = in->mask * 2 + 1;
     uint64_t *slots = xcalloc((size_t)mask + 1, sizeof(uint64_t));
     for (uint32_t id = 1; id < in->count; id++) {
         uint32_t h = in->entries[id].hash, i = h & mask;
@@ -64,6 +64,24 @@ static void grow_slots(Intern *in)
     free(in->slots);
     in->slots = slots;
     in->mask = mask;
+}
+
+void intern_reserve(Intern *in, size_t n, size_t nchars)
+{
+    size_t count = (size_t)in->count + n;
+    if (count >= UINT32_MAX / 4) return; /* the steps will fail it properly */
+    if (count > in->ids_cap) {
+        in->entries = xrealloc(in->entries, count * sizeof(InternEntry));
+        in->ids_cap = (uint32_t)count;
+    }
+    if (in->nchars + nchars > in->chars_cap) {
+        in->chars_cap = in->nchars + nchars;
+        in->chars = xrealloc(in->chars, in->chars_cap);
+    }
+    uint32_t mask = in->mask;
+    while ((uint64_t)count * 2 > mask)
+        mask = mask * 2 + 1;
+    if (mask != in->mask) rehash(in, mask);
 }
 
 static uint64_t *probe(const Intern *in, const char *s, size_t len, uint32_t h)
@@ -115,7 +133,7 @@ uint32_t intern_put_hashed(Intern *in, const char *s, size_t len, uint32_t h)
     in->chars[in->nchars + len] = 0;
     in->nchars += len + 1;
     *slot = (uint64_t)h << 32 | id;
-    if ((uint64_t)in->count * 2 > in->mask) grow_slots(in);
+    if ((uint64_t)in->count * 2 > in->mask) rehash(in, in->mask * 2 + 1);
     return id;
 }
 

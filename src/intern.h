@@ -35,6 +35,10 @@ typedef struct Intern {
 void intern_init(Intern *in);
 void intern_free(Intern *in);
 uint32_t intern_put(Intern *in, const char *s, size_t len);
+/* Room for n more texts of nchars bytes in all (their NULs included), made
+** at once: a loader that can estimate what a file holds spares the table
+** the copies and rehashes of growing step by step. */
+void intern_reserve(Intern *in, size_t n, size_t nchars);
 /* The same in two steps, for a loader that knows a text it will intern a
 ** little later: intern_prefetch starts loading the slot it will probe (at
 ** 10^6 keys, a cache miss nearly every time) and gives the hash, which

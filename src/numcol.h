@@ -40,13 +40,12 @@ static inline Dec numcol_get(const NumCol *c, int32_t i)
     return c->wide[i];
 }
 
-/* Grows the column to hold at least n rows (new rows are absent). */
+/* Grows the column to hold exactly n rows (new rows are absent): callers
+** that grow a row at a time double n themselves, and the others know it. */
 static inline void numcol_reserve(NumCol *c, int32_t n)
 {
     if (n <= c->cap) return;
-    int32_t cap = c->cap ? c->cap : 16;
-    while (cap < n)
-        cap *= 2;
+    int32_t cap = n;
     if (c->wide) {
         c->wide = xrealloc(c->wide, sizeof(Dec) * (size_t)cap);
         for (int32_t i = c->cap; i < cap; i++)

@@ -61,3 +61,36 @@ Test(intern, prefetch_then_put_gives_the_same_ids_as_put)
     intern_free(&a);
     intern_free(&b);
 }
+
+/* A loader reserves room for what it expects a file to hold; the ids and
+** lookups are those of growing step by step, before the reservation, inside
+** it and past it. */
+Test(intern, a_reservation_keeps_ids_and_puts_grow_past_it)
+{
+    Intern in;
+    intern_init(&in);
+    char s[32];
+    for (int i = 0; i < 300; i++) {
+        int n = snprintf(s, sizeof s, "K%d", i);
+        cr_assert_eq(intern_put(&in, s, (size_t)n), (uint32_t)i + 1);
+    }
+    intern_reserve(&in, 5000, 5000 * 7);
+    cr_expect_geq(in.ids_cap, 5301u);
+    cr_expect_geq(in.chars_cap, in.nchars + 5000 * 7);
+    cr_expect_gt(in.mask, 2u * 5300u, "room for the texts at half load");
+    for (int i = 0; i < 300; i++) {
+        int n = snprintf(s, sizeof s, "K%d", i);
+        cr_assert_eq(intern_find(&in, s, (size_t)n), (uint32_t)i + 1, "found after the rehash");
+    }
+    for (int i = 300; i < 40000; i++) { /* well past the reservation */
+        int n = snprintf(s, sizeof s, "K%d", i);
+        cr_assert_eq(intern_put(&in, s, (size_t)n), (uint32_t)i + 1);
+    }
+    for (int i = 0; i < 40000; i += 13) {
+        int n = snprintf(s, sizeof s, "K%d", i);
+        size_t len;
+        cr_assert_eq(intern_find(&in, s, (size_t)n), (uint32_t)i + 1);
+        cr_assert_str_eq(intern_str(&in, (uint32_t)i + 1, &len), s);
+    }
+    intern_free(&in);
+}

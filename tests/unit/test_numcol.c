@@ -68,3 +68,22 @@ Test(numcol, large_values_widen_to_full_decimals)
     cr_expect(numcol_get(&c, 99) == DEC_NULL);
     numcol_free(&c);
 }
+
+/* Callers that grow a row at a time double the count themselves; a
+** reservation is exactly what was asked, so a column of 10^6 rows does not
+** take (and mark absent) 2^20. */
+Test(numcol, a_reservation_is_exactly_the_rows_asked_for)
+{
+    NumCol c = {0};
+    numcol_reserve(&c, 1000);
+    cr_expect_eq(c.cap, 1000);
+    numcol_set(&c, 999, d("1.5"));
+    numcol_reserve(&c, 1500);
+    cr_expect_eq(c.cap, 1500);
+    cr_expect(numcol_get(&c, 999) == d("1.5"), "a stored row survives the growth");
+    for (int i = 1000; i < 1500; i++)
+        cr_expect(numcol_get(&c, i) == DEC_NULL);
+    numcol_reserve(&c, 10);
+    cr_expect_eq(c.cap, 1500, "a smaller reservation changes nothing");
+    numcol_free(&c);
+}
