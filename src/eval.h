@@ -29,7 +29,8 @@ typedef struct Eval {
     int32_t *key_rank;        /* position of each row in that order; NULL likewise */
     void **allocs;            /* every run-time allocation, freed by eval_free_all */
     size_t nallocs, cap_allocs;
-    bool keep_values; /* never free a let's column: explanations read them all */
+    bool keep_values;  /* never free a let's column: explanations read them all */
+    bool keep_columns; /* never free a table's column: another model shares them */
     /* The rows a value's column is computed for, [lo, hi): all of them, or one
     ** part when the column is split across threads (compute_par.c). A part
     ** other than the first writes its numbers into `part` (row lo at 0), and

@@ -355,6 +355,10 @@ static void compute_all(KpScheme *s)
         ValueDef *v = m->values[i];
         for (int k = 0; k < v->deps.n; k++)
             ((ValueDef *)v->deps.items[k])->readers++;
+        for (int k = 0; k < v->cols.n; k++)
+            ((Column *)v->cols.items[k])->readers++;
+        for (int k = 0; k < v->aggs.n; k++)
+            ((RelAgg *)v->aggs.items[k])->readers++;
     }
     for (int i = 0; i < m->order.n; i++) {
         compute_value(&s->ev, m->order.items[i]);
@@ -385,6 +389,7 @@ bool kp_run_both(KpScheme *a, KpScheme *b, const char *dir, Diags *d)
     a->ev.on_error = b->ev.on_error = &on_error;
     /* From here b's tables point into a's storage, table by table as they load. */
     b->borrowed_tables = true;
+    a->ev.keep_columns = b->ev.keep_columns = true;
     if (setjmp(on_error)) return false;
     share_plan(a->m, b->m);
     if (!load_tables_shared(&a->ev, &b->ev, dir)) return false;
@@ -445,6 +450,11 @@ char *kp_format(const char *path, FILE *in, size_t *len, bool *changed, Diags *d
     return out;
 }
 /* ---- explanations ---- */
+
+void kp_keep_columns(KpScheme *s)
+{
+    s->ev.keep_columns = true;
+}
 
 void kp_keep_values(KpScheme *s)
 {

@@ -92,6 +92,10 @@ typedef struct KpCoverage {
 ** by that rule (not by a veto or an override). Items declared inside a test
 ** are left out. */
 bool kp_coverage(KpScheme *s, KpCoverage *c);
+/* Keeps the data tables' columns after the run, which kp_coverage reads
+** (a run frees each once the values that read it are computed); call
+** before kp_run. */
+void kp_keep_columns(KpScheme *s);
 void kp_coverage_free(KpCoverage *c);
 
 /* ---- tests written in rule files (testrun.c) ---- */

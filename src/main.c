@@ -603,6 +603,7 @@ static KpScheme *prepare(const CmdArgs *a, bool explain, Diags *d, Progress *pr)
     if (!s) return NULL;
     if (isatty(STDERR_FILENO)) kp_set_progress(s, show_progress, pr);
     if (explain || a->explain_out) kp_keep_values(s);
+    if (a->coverage) kp_keep_columns(s);
     if (!kp_load(s, a->data, d)) {
         kp_free(s);
         return NULL;

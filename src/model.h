@@ -63,6 +63,11 @@ typedef struct Column {
     int index;   /* position in its table */
     int csv_pos; /* field position in the current CSV header */
     bool used;   /* read by some expression: worth storing */
+    /* An assessed table's column is freed once the last value that reads it
+    ** is computed, unless something else reads it (pinned): a group's key,
+    ** the grade override, a filter while an event table loads. */
+    int readers; /* values that read it and are not computed yet */
+    bool pinned;
     /* storage, one of, by type (NULL for streamed tables) */
     NumCol num;
     uint32_t *text; /* interned ids (also enums) */
@@ -116,6 +121,8 @@ struct RelAgg {
     uint8_t *lookup;
     uint8_t lookup_null;
     int lookup_col;
+    int readers; /* as a column's: freed once its last reader is computed */
+    bool pinned;
 };
 
 typedef enum {
@@ -156,6 +163,8 @@ typedef struct ValueDef {
     struct ValueDef *twin; /* the same value in the other version, computed once */
     int readers;           /* values that read this one and are not computed yet */
     PtrVec deps;           /* ValueDef * this value reads */
+    PtrVec cols;           /* Column * it reads, of any table */
+    PtrVec aggs;           /* RelAgg * it reads */
     uint8_t *choice;       /* indicator with variants: branch taken per row */
     /* storage over assessed rows */
     NumCol num;

@@ -160,14 +160,25 @@ static void unknown_name(Resolver *r, Expr *e, const char *name, Table *t, const
         EERR(r, e, e->name_span, "unknown %s '%s'", what, name);
 }
 
-static Type column_bind(Resolver *r, Expr *e, Column **path, int n)
+/* Column c is read by the value being resolved; read outside a value's
+** computation, it is pinned. */
+static void note_column(Resolver *r, const Ctx *ctx, Column *c)
+{
+    c->used = true;
+    if (ctx->kind != CTX_PERSON || !ctx->owner)
+        c->pinned = true;
+    else if (!ptrvec_has(&ctx->owner->cols, c))
+        ptrvec_push(r->arena, &ctx->owner->cols, c);
+}
+
+static Type column_bind(Resolver *r, Expr *e, const Ctx *ctx, Column **path, int n)
 {
     Bound *b = bind(r, e, B_COL, path[n - 1]->type);
     b->path = ARENA_ARR(r->arena, Column *, n);
     memcpy(b->path, path, sizeof(Column *) * (size_t)n);
     b->npath = n;
     for (int i = 0; i < n; i++)
-        path[i]->used = true;
+        note_column(r, ctx, path[i]);
     return b->type;
 }
 
@@ -229,7 +240,7 @@ static Type resolve_name(Resolver *r, Expr *e, const Ctx *ctx)
     }
     Table *t = ctx_table(r, ctx);
     Column *col = t ? table_column(t, name) : NULL;
-    if (col) return column_bind(r, e, &col, 1);
+    if (col) return column_bind(r, e, ctx, &col, 1);
     Sym *s = sym_find(r, name);
     if (s) s->used = true;
     if (s && s->kind == SYM_PARAM) {
@@ -398,7 +409,7 @@ static Type resolve_field(Resolver *r, Expr *e, const Ctx *ctx)
     Column *path[16];
     int n = 0;
     bool reported = false;
-    if (resolve_path(r, e, ctx, path, &n, &reported)) return column_bind(r, e, path, n);
+    if (resolve_path(r, e, ctx, path, &n, &reported)) return column_bind(r, e, ctx, path, n);
     if (reported || e->bound) return T_ERR;
     Coll c = resolve_coll(r, e->a, ctx);
     if (c.kind == COLL_ERROR) return T_ERR;
@@ -872,8 +883,14 @@ static Type resolve_aggregate(Resolver *r, Expr *e, FuncId fn, Coll *c, Expr *ar
         Bound *b = bind(r, e, B_RELAGG, res);
         b->agg = ag;
         b->npath = c->npath;
-        for (int i = 0; i < c->npath; i++)
+        for (int i = 0; i < c->npath; i++) {
             c->path[i]->used = true; /* read at run time */
+            c->path[i]->pinned = true;
+        }
+        if (ctx->kind != CTX_PERSON || !ctx->owner)
+            ag->pinned = true;
+        else
+            ptrvec_push(r->arena, &ctx->owner->aggs, ag);
         b->path = ARENA_ARR(r->arena, Column *, c->npath + 1);
         memcpy(b->path, c->path, sizeof(Column *) * (size_t)c->npath);
         return res;

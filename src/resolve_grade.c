@@ -152,7 +152,7 @@ void resolve_grades(Resolver *r)
                     r, g->span,
                     "the override column '%s' is not optional ('?'), so every person is overridden",
                     c->name);
-            if (c) c->used = true;
+            if (c) c->used = c->pinned = true; /* read as grades are given */
             m->override_col = c;
             continue;
         }

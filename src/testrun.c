@@ -237,6 +237,7 @@ bool kp_test_file(const char *path, bool coverage, KpTestReport *rep, Diags *d)
     KpScheme **ss = xcalloc((size_t)(n ? n : 1), sizeof *ss);
     bool ok = prepare_all(path, ss, n, d);
     for (int i = 0; ok && i < n; i++) {
+        if (coverage) kp_keep_columns(ss[i]);
         if (run_test(ss[i], rep, d))
             rep->passed++;
         else
