@@ -1,19 +1,23 @@
 /*
-** load_par.c — a large event table loaded in two parts, one per thread.
+** load_par.c — a large event table loaded on two threads.
 **
 ** An event table (a person's cases) is only folded into aggregates, and
 ** counts, sums, minima and maxima can be added up part by part. So the file
-** is cut at a line end near its middle; each thread reads its own part with
-** its own reader (no record crosses between the cores) and parses and folds
-** it, the second part into accumulators of its own, added in at the end.
+** is cut at line ends into pieces of a few tens of megabytes; each thread
+** takes the next piece not yet taken, reads it with a reader of its own (no
+** record crosses between the cores), and parses and folds it, the second
+** thread into accumulators of its own, added in at the end. Taking pieces
+** as they come, rather than half the file each, keeps both threads busy to
+** the end when one core runs slower than the other, as virtual machines'
+** cores do.
 **
-** The cut is only right if that line end ends a record (it could be inside
-** a quoted field): the first part's reader, which stops there, then ends
-** cleanly; otherwise it fails on an unterminated quote. Any problem at all
-** in either part (a bad cell, a quote, an empty filter, an overflow) makes
+** A cut is only right if that line end ends a record (it could be inside a
+** quoted field): the reader of the piece before it, which stops there, then
+** ends cleanly; otherwise it fails on an unterminated quote. Any problem at
+** all in any piece (a bad cell, a quote, an empty filter, an overflow) makes
 ** the attempt give way to the ordinary load, which reads the file from the
 ** start and reports exactly what it always did. Nothing the attempt did
-** remains: it wrote only its own accumulators.
+** remains: it wrote only accumulators, which are emptied again.
 */
 #include "fold.h"
 #include "load_int.h"
@@ -21,6 +25,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,13 +33,28 @@
 
 /* Below this size one thread reads as fast as two. */
 #define PAR_MIN_BYTES ((uint64_t)16 << 20)
+/* About this many bytes per piece: a thread that finishes first waits at
+** most one piece (a few milliseconds), and opening a piece costs far less. */
+#define PIECE_BYTES ((uint64_t)4 << 20)
+#define MAX_PIECES  1024
+
+/* The file's pieces, taken in order by whichever thread is free. */
+typedef struct Pieces {
+    const char *path;
+    uint64_t cut[MAX_PIECES + 1]; /* piece i is [cut[i], cut[i + 1]) */
+    int n;
+    atomic_int next;    /* the next piece not yet taken */
+    atomic_bool failed; /* a piece failed: the others stop */
+} Pieces;
 
 typedef struct Part {
     Loader L;
     Eval ev; /* a copy: its own diagnostics, error exit, allocations */
     Diags d;
     jmp_buf exit;
-    FoldAcc *acc;
+    Pieces *pieces;
+    bool own;     /* folds into acc, its own accumulators (else the aggregates') */
+    FoldAcc *acc; /* allocated by its thread, which then clears the pages */
     Value *buf;
     uint64_t rows;
     bool ok;
@@ -51,27 +71,36 @@ static bool eligible(const Loader *L)
     return true;
 }
 
-/* The offset just after the first line end at or after the middle of the
-** file; 0 when there is none. */
-static uint64_t cut_point(const char *path, uint64_t size)
+/* Cuts the file at the first line end at or after each multiple of the
+** piece size; false when there is not even one cut. */
+static bool cut_pieces(Pieces *ps, uint64_t size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
+    int fd = open(ps->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    uint64_t want = size / PIECE_BYTES;
+    if (want < 2) want = 2;
+    if (want > MAX_PIECES) want = MAX_PIECES;
     char window[1 << 16];
-    uint64_t at = size / 2, cut = 0;
-    ssize_t got = pread(fd, window, sizeof window, (off_t)at);
+    ps->cut[0] = 0;
+    ps->n = 0;
+    for (uint64_t i = 1; i < want; i++) {
+        uint64_t at = size / want * i, cut = 0;
+        if (at <= ps->cut[ps->n]) continue; /* a line longer than a piece */
+        ssize_t got = pread(fd, window, sizeof window, (off_t)at);
+        for (ssize_t k = 0; k < got && !cut; k++)
+            if (window[k] == '\n') cut = at + (uint64_t)k + 1;
+        if (cut && cut < size) ps->cut[++ps->n] = cut;
+    }
     close(fd);
-    for (ssize_t i = 0; i < got && !cut; i++)
-        if (window[i] == '\n') cut = at + (uint64_t)i + 1;
-    return cut < size ? cut : 0;
+    ps->cut[++ps->n] = size;
+    return ps->n >= 2;
 }
 
-/* own: the part folds into accumulators of its own (else into the
-** aggregates', which the first part does). */
-static void part_init(Part *p, const Loader *L, uint64_t off, uint64_t len, bool own)
+static void part_init(Part *p, const Loader *L, Pieces *ps, bool own)
 {
     memset(p, 0, sizeof *p);
     p->L = *L;
+    p->L.csv = NULL;
     p->ev = *L->ev;
     diags_init(&p->d);
     p->ev.d = &p->d;
@@ -82,12 +111,10 @@ static void part_init(Part *p, const Loader *L, uint64_t off, uint64_t len, bool
     p->ev.open_csv = NULL;
     p->L.ev = &p->ev;
     p->L.refs = xcalloc((size_t)(L->t->ncols ? L->t->ncols : 1), sizeof(RefCache));
-    CsvError err;
-    CsvReader *r = csv_open_range(L->path, off, len, &err);
-    p->L.csv = r ? csvpipe_new(r, false, &err) : NULL;
-    p->acc = own ? fold_new(L->t) : NULL;
+    p->pieces = ps;
+    p->own = own;
     p->buf = xmalloc(sizeof(Value) * (size_t)L->t->ncols * EVAL_BATCH);
-    p->ok = p->L.csv != NULL;
+    p->ok = true;
 }
 
 static void part_free(Part *p)
@@ -100,15 +127,21 @@ static void part_free(Part *p)
     diags_free(&p->d);
 }
 
-/* Every record of the part, parsed and folded; ok stays true only when all
-** of it went through without a problem. */
-static void run_part(Part *p)
+/* Piece i becomes the part's input; false when it cannot be opened. */
+static bool open_piece(Part *p, int i)
 {
-    if (!p->ok) return;
-    if (setjmp(p->exit)) { /* a runtime error in a filter or a sum */
-        p->ok = false;
-        return;
-    }
+    csvpipe_close(p->L.csv);
+    const Pieces *ps = p->pieces;
+    CsvError err;
+    CsvReader *r = csv_open_range(ps->path, ps->cut[i], ps->cut[i + 1] - ps->cut[i], &err);
+    p->L.csv = r ? csvpipe_new(r, false, &err) : NULL;
+    return p->L.csv != NULL;
+}
+
+/* Every record of the current piece, parsed and folded; false at the first
+** problem. */
+static bool run_piece(Part *p)
+{
     Table *t = p->L.t;
     const CsvField *f;
     size_t n;
@@ -117,10 +150,7 @@ static void run_part(Part *p)
     int k = 0, r;
     while ((r = csvpipe_next(p->L.csv, &f, &n, &err)) > 0) {
         Value *vals = p->buf + (size_t)k * (size_t)t->ncols;
-        if (n != (size_t)p->L.nfields || !load_cells(&p->L, f, n, -1, vals)) {
-            p->ok = false;
-            return;
-        }
+        if (n != (size_t)p->L.nfields || !load_cells(&p->L, f, n, -1, vals)) return false;
         lines[k] = csvpipe_record_line(p->L.csv);
         p->rows++;
         if (++k == EVAL_BATCH) {
@@ -128,11 +158,29 @@ static void run_part(Part *p)
             k = 0;
         }
     }
-    if (r < 0) {
+    if (r < 0) return false;
+    if (k) fold_batch(&p->ev, t, p->acc, p->buf, lines, k);
+    return true;
+}
+
+/* The piece already open (the first, whose header was read), if any, then
+** pieces as they come, until none is left or one has failed. */
+static void run_part(Part *p)
+{
+    Pieces *ps = p->pieces;
+    if (setjmp(p->exit)) { /* a runtime error in a filter or a sum */
         p->ok = false;
+        atomic_store(&ps->failed, true);
         return;
     }
-    if (k) fold_batch(&p->ev, t, p->acc, p->buf, lines, k);
+    if (p->own) p->acc = fold_new(p->L.t);
+    if (p->L.csv && !run_piece(p)) p->ok = false;
+    while (p->ok && !atomic_load(&ps->failed)) {
+        int i = atomic_fetch_add(&ps->next, 1);
+        if (i >= ps->n) break;
+        if (!open_piece(p, i) || !run_piece(p)) p->ok = false;
+    }
+    if (!p->ok) atomic_store(&ps->failed, true);
 }
 
 static void *part_thread(void *arg)
@@ -158,17 +206,22 @@ bool load_in_parts(Loader *L)
     struct stat st;
     if (!eligible(L) || stat(L->path, &st) != 0 || (uint64_t)st.st_size < PAR_MIN_BYTES)
         return false;
-    uint64_t size = (uint64_t)st.st_size, cut = cut_point(L->path, size);
-    if (!cut) return false;
+    Pieces *ps = xcalloc(1, sizeof *ps);
+    ps->path = L->path;
+    if (!cut_pieces(ps, (uint64_t)st.st_size)) {
+        free(ps);
+        return false;
+    }
     Part *a = xmalloc(sizeof *a), *b = xmalloc(sizeof *b);
-    part_init(a, L, 0, cut, false);
-    part_init(b, L, cut, size - cut, true);
-    /* The header, read by the first part, names the fields of both. */
-    a->ok = a->ok && load_header(&a->L);
+    part_init(a, L, ps, false);
+    part_init(b, L, ps, true);
+    /* The first piece starts with the header, which names the fields of all. */
+    atomic_store(&ps->next, 1);
+    a->ok = open_piece(a, 0) && load_header(&a->L);
     b->L.field_col = a->L.field_col;
     b->L.nfields = a->L.nfields;
     pthread_t thread;
-    bool started = a->ok && b->ok && pthread_create(&thread, NULL, part_thread, b) == 0;
+    bool started = a->ok && pthread_create(&thread, NULL, part_thread, b) == 0;
     if (started) {
         run_part(a);
         pthread_join(thread, NULL);
@@ -183,5 +236,6 @@ bool load_in_parts(Loader *L)
     part_free(b);
     free(a);
     free(b);
+    free(ps);
     return ok;
 }

@@ -1,6 +1,7 @@
 /*
-** test_load_par.c — an event table large enough to be loaded in two parts
-** (load_par.c): the aggregates are those of the rows as written, worked out
+** test_load_par.c — an event table large enough to be loaded in pieces on
+** two threads (load_par.c; this one is cut in four): the aggregates are those of the rows as
+*written, worked out
 ** here while the file is generated; and any problem makes the load give way
 ** to the ordinary one, with exactly its diagnostics.
 */
@@ -149,8 +150,8 @@ Test(load_par, a_large_event_table_folds_as_written, .timeout = 120)
 }
 
 /* The middle of the file falls in a quoted field with line breaks: the cut
-** is not between records, the first part says so, and the ordinary load
-** reads the file whole. */
+** there is not between records, the piece before it says so, and the
+** ordinary load reads the file whole. */
 Test(load_par, a_cut_inside_a_quoted_field_gives_way, .timeout = 120)
 {
     expect_folds_as_written(true);
