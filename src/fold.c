@@ -185,14 +185,34 @@ static size_t parents(const RelAgg *ag)
     return (size_t)(ag->parent->nrows ? ag->parent->nrows : 1);
 }
 
-FoldAcc *fold_new(const Table *t)
+FoldAcc *fold_alloc(const Table *t)
 {
     FoldAcc *acc = xcalloc((size_t)(t->naggs ? t->naggs : 1), sizeof *acc);
     for (int a = 0; a < t->naggs; a++) {
         const RelAgg *ag = t->aggs[a];
-        acc[a].n = xcalloc(parents(ag), sizeof(uint32_t));
-        if (ag->func != AGG_COUNT) numcol_reserve(&acc[a].acc, (int32_t)parents(ag));
+        acc[a].n = xmalloc(parents(ag) * sizeof(uint32_t));
+        if (ag->func != AGG_COUNT) {
+            acc[a].acc.small = xmalloc(parents(ag) * sizeof(int32_t));
+            acc[a].acc.cap = (int32_t)parents(ag);
+        }
     }
+    return acc;
+}
+
+void fold_empty(const Table *t, FoldAcc *acc)
+{
+    for (int a = 0; a < t->naggs; a++) {
+        size_t n = parents(t->aggs[a]);
+        memset(acc[a].n, 0, n * sizeof(uint32_t));
+        for (size_t i = 0; acc[a].acc.small && i < n; i++)
+            acc[a].acc.small[i] = INT32_MIN;
+    }
+}
+
+FoldAcc *fold_new(const Table *t)
+{
+    FoldAcc *acc = fold_alloc(t);
+    fold_empty(t, acc);
     return acc;
 }
 

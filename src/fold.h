@@ -24,6 +24,11 @@ typedef struct FoldAcc {
 void fold_batch(Eval *ev, Table *t, FoldAcc *into, Value *buf, const uint32_t *lines, int k);
 /* Accumulators like t's aggregates' own, empty (free with fold_free). */
 FoldAcc *fold_new(const Table *t);
+/* The same in two steps: fold_alloc on the thread whose heap should get the
+** memory back, fold_empty on the one that will fold into them, which then
+** takes the cost of the first touch of every page. */
+FoldAcc *fold_alloc(const Table *t);
+void fold_empty(const Table *t, FoldAcc *acc);
 void fold_free(const Table *t, FoldAcc *acc);
 /* Adds part (rows folded separately) into t's aggregates' own; false when
 ** a sum overflows (which row made it is not known here). */

@@ -53,8 +53,7 @@ typedef struct Part {
     Diags d;
     jmp_buf exit;
     Pieces *pieces;
-    bool own;     /* folds into acc, its own accumulators (else the aggregates') */
-    FoldAcc *acc; /* allocated by its thread, which then clears the pages */
+    FoldAcc *acc; /* its own accumulators, or NULL: the aggregates' */
     Value *buf;
     uint64_t rows;
     bool ok;
@@ -112,7 +111,9 @@ static void part_init(Part *p, const Loader *L, Pieces *ps, bool own)
     p->L.ev = &p->ev;
     p->L.refs = xcalloc((size_t)(L->t->ncols ? L->t->ncols : 1), sizeof(RefCache));
     p->pieces = ps;
-    p->own = own;
+    /* Allocated here, so that the memory returns to this thread's heap for
+    ** the columns computed next; emptied by the part's thread. */
+    p->acc = own ? fold_alloc(L->t) : NULL;
     p->buf = xmalloc(sizeof(Value) * (size_t)L->t->ncols * EVAL_BATCH);
     p->ok = true;
 }
@@ -173,7 +174,7 @@ static void run_part(Part *p)
         atomic_store(&ps->failed, true);
         return;
     }
-    if (p->own) p->acc = fold_new(p->L.t);
+    if (p->acc) fold_empty(p->L.t, p->acc);
     if (p->L.csv && !run_piece(p)) p->ok = false;
     while (p->ok && !atomic_load(&ps->failed)) {
         int i = atomic_fetch_add(&ps->next, 1);
