@@ -7,6 +7,7 @@
 ** parsers, which also word the errors.
 */
 #include "cell.h"
+#include "cell_fast.h"
 #include "date.h"
 
 #include <stdio.h>
@@ -39,26 +40,6 @@ static const char *kind_name(ColKind k)
     return names[k];
 }
 
-static inline uint32_t load4(const char *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
-static void key_of(const char *s, size_t len, uint32_t *head, uint32_t *tail)
-{
-    if (len >= 4) {
-        *head = load4(s);
-        *tail = load4(s + len - 4);
-        return;
-    }
-    uint32_t w = 0;
-    for (size_t k = 0; k < len; k++)
-        w |= (uint32_t)(unsigned char)s[k] << (8 * k);
-    *head = *tail = w;
-}
-
 const CellEnumKey *cell_enum_keys(Arena *a, const PtrVec *vals, const uint32_t *ids)
 {
     CellEnumKey *keys = ARENA_ARR(a, CellEnumKey, vals->n);
@@ -68,37 +49,9 @@ const CellEnumKey *cell_enum_keys(Arena *a, const PtrVec *vals, const uint32_t *
         keys[i].len = (uint32_t)len;
         keys[i].id = ids[i];
         keys[i].text = t;
-        key_of(t, len, &keys[i].head, &keys[i].tail);
+        cell_key_of(t, len, &keys[i].head, &keys[i].tail);
     }
     return keys;
-}
-
-/* Whether s and t, of len > 8 bytes and equal in their first and last 4,
-** are equal, compared 8 bytes at a time (the last load overlaps). */
-static bool same_middle(const char *s, const char *t, size_t len)
-{
-    for (size_t k = 4; k < len - 4; k += 8) {
-        size_t at = k + 8 <= len ? k : len - 8;
-        uint64_t a, b;
-        memcpy(&a, s + at, 8);
-        memcpy(&b, t + at, 8);
-        if (a != b) return false;
-    }
-    return true;
-}
-
-static bool enum_find(const Column *c, const char *s, size_t len, uint32_t *id)
-{
-    uint32_t head, tail;
-    key_of(s, len, &head, &tail);
-    const CellEnumKey *k = c->enum_keys;
-    for (int i = 0, n = c->type.enum_vals->n; i < n; i++, k++)
-        if (k->len == len && k->head == head && k->tail == tail &&
-            (len <= 8 || same_middle(s, k->text, len))) {
-            *id = k->id;
-            return true;
-        }
-    return false;
 }
 
 static __attribute__((noinline)) bool enum_error(const Column *c, const char *s, char *err,
@@ -112,40 +65,6 @@ static __attribute__((noinline)) bool enum_error(const Column *c, const char *s,
     else
         snprintf(err, cap, "\"%.200s\" is not one of the allowed values", s);
     return false;
-}
-
-static const uint64_t POW10[] = {1,           10,           100,          1000,      10000,
-                                 100000,      1000000,      10000000,     100000000, 1000000000,
-                                 10000000000, 100000000000, 1000000000000};
-
-/* -?digits(.digits)?%? with up to 18 integer digits and up to 12 fraction
-** digits (10 in a percentage): what exports write. Returns false for
-** anything else, which dec_parse then decides; when it succeeds, its value
-** is the one dec_parse gives. *whole: no nonzero fraction digit. */
-static bool fast_number(const char *s, size_t len, bool allow_pct, Dec *out, bool *whole)
-{
-    size_t i = s[0] == '-', ib = i, fb;
-    int scale = DEC_DIGITS;
-    uint64_t ip = 0, fp = 0;
-    if (allow_pct && s[len - 1] == '%') {
-        len--;
-        scale -= 2;
-    }
-    while (i < len && (unsigned)(s[i] - '0') < 10)
-        ip = ip * 10 + (uint64_t)(s[i++] - '0');
-    if (i == ib || i - ib > 18) return false;
-    fb = i;
-    if (i < len) {
-        if (s[i] != '.') return false;
-        fb = ++i;
-        while (i < len && (unsigned)(s[i] - '0') < 10)
-            fp = fp * 10 + (uint64_t)(s[i++] - '0');
-        if (i == fb || i != len || i - fb > (size_t)scale) return false;
-    }
-    Dec v = (Dec)ip * (Dec)POW10[scale] + (Dec)fp * (Dec)POW10[scale - (int)(i - fb)];
-    *out = s[0] == '-' ? -v : v;
-    *whole = fp == 0;
-    return true;
 }
 
 static __attribute__((noinline)) bool number_slow(ColKind k, const char *s, size_t len, Dec *n,
@@ -180,11 +99,11 @@ bool cell_parse(Model *m, const Column *c, const char *s, size_t len, bool keep_
     case COL_TEXT:
         if (keep_text) v->t = intern_put(m->strings, s, len);
         return true;
-    case COL_ENUM: return enum_find(c, s, len, &v->t) || enum_error(c, s, err, cap);
+    case COL_ENUM: return cell_enum_find(c, s, len, &v->t) || enum_error(c, s, err, cap);
     case COL_INT:
     case COL_DEC:
     case COL_PERCENT:
-        if (fast_number(s, len, c->kind == COL_PERCENT, &v->n, &whole) &&
+        if (cell_fast_number(s, len, c->kind == COL_PERCENT, &v->n, &whole) &&
             (c->kind != COL_INT || whole))
             return true;
         return number_slow(c->kind, s, len, &v->n, err, cap);

@@ -8,6 +8,7 @@
 #include "load.h"
 #include "load_int.h"
 #include "cell.h"
+#include "cell_fast.h"
 #include "csvpipe.h"
 #include "fold.h"
 #include "xalloc.h"
@@ -171,6 +172,7 @@ bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *va
     for (size_t i = 0; i < n; i++) {
         int c = L->field_col[i];
         if (L->key_hash && (int)i == key_field) continue;
+        if (f[i].len && L->fast[i] && cell_fast(t->cols[c], f[i].ptr, f[i].len, &vals[c])) continue;
         if (!parse_cell(L, t->cols[c], &f[i], i, &vals[c])) row_ok = false;
     }
     if (L->key_hash)
@@ -223,6 +225,14 @@ bool load_header(Loader *L)
                        t->name, alt);
             ok = false;
         }
+    }
+    /* Cells that cell_fast may parse: not references, which are looked up,
+    ** nor texts that are kept or keys of stored tables, which are interned. */
+    L->fast = arena_alloc(L->ev->m->arena, sizeof(bool) * n);
+    for (size_t i = 0; i < n; i++) {
+        const Column *c = L->field_col[i] >= 0 ? t->cols[L->field_col[i]] : NULL;
+        bool stored_key = c && c->index == t->key_col && !t->streamed;
+        L->fast[i] = c && c->kind != COL_REF && !stored_key && (c->kind != COL_TEXT || !c->used);
     }
     for (int c = 0; c < t->ncols; c++)
         if (t->cols[c]->csv_pos < 0) {
@@ -476,19 +486,14 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
         snprintf(t->path, plen, "%s/%s.csv", dir, t->name);
     }
     CsvError err;
-    Loader L = {ev,
-                t,
-                also,
-                also ? table_named(also->m, t->name) : NULL,
-                NULL,
-                t->path,
-                in,
-                -1,
-                NULL,
-                0,
-                ev->d->nerrors,
-                0,
-                NULL};
+    Loader L = {.ev = ev,
+                .t = t,
+                .also = also,
+                .also_t = also ? table_named(also->m, t->name) : NULL,
+                .path = t->path,
+                .in = in,
+                .record = -1,
+                .errors_before = ev->d->nerrors};
     L.refs = arena_alloc(m->arena, sizeof(RefCache) * (size_t)(t->ncols ? t->ncols : 1));
     memset(L.refs, 0, sizeof(RefCache) * (size_t)(t->ncols ? t->ncols : 1));
     attach_aggs(ev, t);

@@ -25,6 +25,7 @@ typedef struct Loader {
     const InlineRows *in; /* rows written in a rule file, or NULL */
     int record;           /* records read so far, the header included, minus one */
     int *field_col;       /* CSV field -> column index, -1 unused */
+    bool *fast;           /* per CSV field: a nonempty cell may take cell_fast */
     int nfields;
     size_t errors_before;
     uint32_t key_hash; /* of the current row's text key, prefetched; 0 none */

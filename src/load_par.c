@@ -220,6 +220,7 @@ bool load_in_parts(Loader *L)
     atomic_store(&ps->next, 1);
     a->ok = open_piece(a, 0) && load_header(&a->L);
     b->L.field_col = a->L.field_col;
+    b->L.fast = a->L.fast;
     b->L.nfields = a->L.nfields;
     pthread_t thread;
     bool started = a->ok && pthread_create(&thread, NULL, part_thread, b) == 0;

@@ -2,7 +2,8 @@
 ** test_cell_fast.c — cell_parse's short paths give what the general ones
 ** give: enumeration values matched by length and a few bytes against a
 ** plain string comparison, and plain numbers read in 64 bits against
-** dec_parse, values and error messages alike.
+** dec_parse, values and error messages alike; and the loader's inline
+** path (cell_fast.h) gives exactly what cell_parse gives.
 */
 #include <criterion/criterion.h>
 
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "cell.h"
+#include "cell_fast.h"
 #include "date.h"
 
 static uint64_t seed = 99;
@@ -279,4 +281,84 @@ Test(cell_fast, malformed_dates_are_rejected)
             s[at] = keep;
         }
     }
+}
+
+/* ---- the loader's inline path ---- */
+
+/* cell_fast either declines or gives exactly the Value cell_parse gives. */
+static void expect_fast_like_parse(Fixture *f, const Column *c, const char *s)
+{
+    Value fast, slow;
+    size_t len = strlen(s);
+    if (!cell_fast(c, s, len, &fast)) return;
+    char err[300] = "";
+    cr_assert(cell_parse(&f->m, c, s, len, false, &slow, err, sizeof err),
+              "kind %d \"%s\": cell_fast accepted what cell_parse rejects (%s)", c->kind, s, err);
+    cr_assert(memcmp(&fast, &slow, sizeof fast) == 0, "kind %d \"%s\": the values differ", c->kind,
+              s);
+}
+
+Test(cell_fast, the_inline_path_gives_what_cell_parse_gives)
+{
+    static const char *const texts[] = {"0",
+                                        "1",
+                                        "-1",
+                                        "007",
+                                        "1.50",
+                                        "-0.5",
+                                        "85.5%",
+                                        "5%",
+                                        "1e5",
+                                        "+5",
+                                        "1.",
+                                        "是",
+                                        "否",
+                                        "true",
+                                        "false",
+                                        "2",
+                                        "2023-02-28",
+                                        "2023-02-29",
+                                        "2024-02-29",
+                                        "2023-13-01",
+                                        "2023-1-01",
+                                        "优秀",
+                                        "良好",
+                                        "优",
+                                        "一般",
+                                        "",
+                                        "123456789012345678",
+                                        "1.1234567890123"};
+    static const char *const grades[] = {"优秀", "良好", "一般"};
+    Fixture f;
+    fixture_init(&f);
+    void *items[3];
+    uint32_t ids[3];
+    for (int i = 0; i < 3; i++) {
+        items[i] = (void *)grades[i];
+        ids[i] = intern_put(f.m.strings, grades[i], strlen(grades[i]));
+    }
+    PtrVec pv = {.items = items, .n = 3, .cap = 3};
+    for (ColKind k = COL_TEXT; k <= COL_ENUM; k++) {
+        Column c = {.name = "x", .kind = k, .enum_ids = ids};
+        c.type.enum_vals = &pv;
+        c.enum_keys = cell_enum_keys(&f.a, &pv, ids);
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+            if (texts[i][0]) expect_fast_like_parse(&f, &c, texts[i]);
+        char s[48];
+        for (int round = 0; round < 20000; round++) {
+            size_t n = 1 + rnd(14);
+            for (size_t j = 0; j < n; j++)
+                s[j] = "0123456789.-%"[rnd(13)];
+            s[n] = '\0';
+            expect_fast_like_parse(&f, &c, s);
+        }
+    }
+    /* and it takes the common forms, or the loader would gain nothing */
+    Column num = {.name = "n", .kind = COL_DEC}, day = {.name = "d", .kind = COL_DATE};
+    Column yes = {.name = "b", .kind = COL_BOOL};
+    Value v;
+    cr_expect(cell_fast(&num, "85.5", 4, &v) && v.n == dec_from_int(855) / 10);
+    cr_expect(cell_fast(&day, "2023-11-19", 10, &v));
+    cr_expect(cell_fast(&yes, "是", strlen("是"), &v) && v.b);
+    fixture_free(&f);
 }
