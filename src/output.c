@@ -28,7 +28,13 @@ typedef struct Out {
     PtrVec cols; /* ValueDef * in output order */
     char *buf;
     size_t len, cap;
+    /* A tile of the small-tier number columns for rows [tile_row, +TILE_ROWS):
+    ** tile[i * TILE_ROWS + k] is column i's row tile_row + k. NULL: none. */
+    int32_t *tile;
+    int32_t tile_row;
 } Out;
+
+#define TILE_ROWS 256
 
 static void flush(Out *o)
 {
@@ -266,7 +272,13 @@ static void csv_row(Out *o, int32_t row)
     put_csv_text(o, key, n);
     for (int i = 0; i < o->cols.n; i++) {
         put_char(o, ',');
-        put_value(o, o->cols.items[i], row);
+        ValueDef *v = o->cols.items[i];
+        if (o->tile && v->num.small && !v->released) {
+            int32_t q = o->tile[i * TILE_ROWS + (row - o->tile_row)];
+            if (q != INT32_MIN) o->len += put_fixed(reserve(o, 32), q, 4, 10000);
+            continue;
+        }
+        put_value(o, v, row);
     }
     put_char(o, ',');
     put_vetoes(o, row);
@@ -337,16 +349,35 @@ static void json_row(Out *o, int32_t row, bool last)
     put_str(o, last ? "}\n" : "},\n");
 }
 
+/* Copies rows [row, row + TILE_ROWS) of the small-tier number columns
+** into the tile: reading one column at a time, not one row of thirty
+** columns at a time, the rows then format from a few kilobytes. */
+static void fill_tile(Out *o, int32_t row, int32_t end)
+{
+    int32_t k = end - row < TILE_ROWS ? end - row : TILE_ROWS;
+    for (int i = 0; i < o->cols.n; i++) {
+        const ValueDef *v = o->cols.items[i];
+        if (v->num.small && !v->released)
+            memcpy(o->tile + i * TILE_ROWS, v->num.small + row, sizeof(int32_t) * (size_t)k);
+    }
+    o->tile_row = row;
+}
+
 /* Rows [from, to) in key order. */
 static void format_rows(Out *o, int32_t from, int32_t to)
 {
     int32_t n = o->ev->nrows;
+    bool tiled = o->fmt == OUT_CSV && !o->ev->by_key && o->cols.n;
+    if (tiled) o->tile = xmalloc(sizeof(int32_t) * TILE_ROWS * (size_t)o->cols.n);
     for (int32_t i = from; i < to; i++) {
+        if (tiled && (i - from) % TILE_ROWS == 0) fill_tile(o, i, to);
         if (o->fmt == OUT_CSV)
             csv_row(o, key_row(o->ev, i));
         else
             json_row(o, key_row(o->ev, i), i == n - 1);
     }
+    free(o->tile);
+    o->tile = NULL;
 }
 
 /* The second formatter: odd blocks, each into the next of a ring of
@@ -445,7 +476,7 @@ static bool format_rows_parallel(Out *o)
 bool output_write(Eval *ev, FILE *f, OutFormat fmt)
 {
     Model *m = ev->m;
-    Out o = {ev, f, fmt, {0}, NULL, 0, OUT_FLUSH};
+    Out o = {.ev = ev, .f = f, .fmt = fmt, .cap = OUT_FLUSH};
     for (int i = 0; i < m->top_indicators.n; i++)
         collect_indicator(&o, m->top_indicators.items[i]);
     for (int i = 0; i < m->bonuses.n; i++)

@@ -166,3 +166,50 @@ Test(output, csv_once_round_the_ring_of_buffers, .timeout = 60)
 {
     check(4096 * 11 + 5, KP_FORMAT_CSV);
 }
+
+/* Keys in row order, so the number columns are read a tile of rows at a
+** time: values absent, negative, and too wide for the tile (from row 215
+** on, w needs the 8-byte tier), over tile and block boundaries. */
+static const char *const tiled_scheme = "table persons key id {\n"
+                                        "    x: int\n"
+                                        "    y: decimal?\n"
+                                        "}\n"
+                                        "assess persons\n"
+                                        "indicator a = x * 2\n"
+                                        "indicator neg = 0 - x\n"
+                                        "indicator w = x * 1000000\n"
+                                        "let z = y\n"
+                                        "output z\n";
+
+Test(output, csv_tiles_of_rows_in_key_order, .timeout = 60)
+{
+    enum { N = 20000 };
+    char *csv = NULL, *want = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&csv, &len), *w = open_memstream(&want, &len);
+    fputs("id,x,y\n", f);
+    fputs("id,a,neg,w,z,score,bonus_total,penalty_total,total,vetoes,grade,rank\n", w);
+    for (int i = 0; i < N; i++) {
+        bool absent = i % 5 == 0;
+        if (absent)
+            fprintf(f, "P%06d,%d,\n", i, i);
+        else
+            fprintf(f, "P%06d,%d,%d.25\n", i, i, i);
+        fprintf(w, "P%06d,%d,%d,%lld,", i, 2 * i, -i, (long long)i * 1000000);
+        if (!absent) fprintf(w, "%d.25", i);
+        long long score = 2LL * i - i + (long long)i * 1000000;
+        fprintf(w, ",%lld,0,0,%lld,,,\n", score, score);
+    }
+    fclose(f);
+    fclose(w);
+    KtResult r = kt_run(tiled_scheme, (const char *const[]){"persons.csv", csv, NULL}, NULL);
+    cr_assert_eq(r.stage, KT_OK, "%s", r.diags);
+    size_t i = 0;
+    while (r.out[i] && r.out[i] == want[i])
+        i++;
+    cr_expect(r.out[i] == want[i], "first difference at byte %zu: got \"%.60s\", want \"%.60s\"", i,
+              r.out + i, want + i);
+    kt_free(&r);
+    free(csv);
+    free(want);
+}
