@@ -345,6 +345,40 @@ Test(eval, group_count_sum_avg_min_max)
     kt_free(&r);
 }
 
+/* Members of a group in runs and scattered, with two keys and an absent
+** one: a row with the keys of the row before joins its group without a
+** lookup, and every other row finds its group again. */
+Test(eval, groups_of_two_keys_in_runs_and_scattered)
+{
+    KtResult r = kt_run("table persons key pid { g: text  h: int?  x: decimal }\n"
+                        "assess persons\n"
+                        "group G = persons by g, h\n"
+                        "indicator n = count(G)\n"
+                        "indicator s = sum(G.x)\n",
+                        FILES("persons.csv", "pid,g,h,x\n"
+                                             "P1,A,1,1\n"
+                                             "P2,A,1,2\n"
+                                             "P3,A,2,4\n"
+                                             "P4,A,1,8\n"
+                                             "P5,B,1,16\n"
+                                             "P6,B,,32\n"
+                                             "P7,B,,64\n"
+                                             "P8,A,2,128\n"
+                                             "P9,B,1,256\n"),
+                        NULL);
+    kt_expect_csv(r, "pid,n,s,score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+                     "P1,3,11,14,0,0,14,,,\n"
+                     "P2,3,11,14,0,0,14,,,\n"
+                     "P3,2,132,134,0,0,134,,,\n"
+                     "P4,3,11,14,0,0,14,,,\n"
+                     "P5,2,272,274,0,0,274,,,\n"
+                     "P6,2,96,98,0,0,98,,,\n"
+                     "P7,2,96,98,0,0,98,,,\n"
+                     "P8,2,132,134,0,0,134,,,\n"
+                     "P9,2,272,274,0,0,274,,,\n");
+    kt_free(&r);
+}
+
 Test(eval, group_stddev_rank_zscore)
 {
     /* Group A: 5, 3, 3, 1 (mean 3, population sd sqrt(2)); B: 10, 20 (mean 15, sd 5).
