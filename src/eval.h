@@ -136,5 +136,14 @@ static inline int32_t key_pos(const Eval *ev, int32_t row)
 
 /* grade.c */
 void grade_compute(Eval *ev);
+/* grade_rank.c: rank_begin starts working out the rank order (persons by
+** grading group, then by the grades' order keys) on a second thread;
+** rank_end waits for it and gives it (made on this thread when the second
+** could not), or reports the job's error; rank_free frees it all, and waits
+** for the thread first if rank_end was never reached. */
+typedef struct RankJob RankJob;
+RankJob *rank_begin(Eval *ev, const int32_t *gid, int32_t ngroups);
+int32_t *rank_end(Eval *ev, RankJob *j);
+void rank_free(Eval *ev, RankJob *j);
 
 #endif

@@ -9,7 +9,6 @@
 ** cap forbids and whose quota is not used up.
 */
 #include "eval.h"
-#include "ranksort.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -150,119 +149,6 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
     return q;
 }
 
-/* Key e of every row, encoded for rank_sort_encoded into out[row * stride];
-** false when a value does not fit 64 bits. *last_free: the key is the table
-** key ascending, which the final tie order repeats. */
-static bool encode_key64(Eval *ev, Expr *e, bool desc, int64_t *out, size_t stride, bool *last_free)
-{
-    int32_t n = ev->nrows, rows[EVAL_BATCH];
-    Value v[EVAL_BATCH];
-    BaseType type = e->bound->type.base;
-    uint32_t *ids = type == T_TEXT ? ev_alloc(ev, sizeof(uint32_t) * (size_t)(n ? n : 1)) : NULL;
-    bool fits = true;
-    for (int32_t start = 0; start < n && fits; start += EVAL_BATCH) {
-        int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
-        for (int i = 0; i < b; i++)
-            rows[i] = start + i;
-        eval_vec(ev, e, rows, b, NULL, v);
-        for (int i = 0; i < b && fits; i++) {
-            int64_t *o = &out[(size_t)(start + i) * stride];
-            if (ids)
-                ids[start + i] = v[i].null ? INTERN_NONE : v[i].t;
-            else if (v[i].null)
-                *o = RANK_ABSENT;
-            else if (type == T_NUM)
-                fits = rank_key_fits(v[i].n, desc, o);
-            else
-                *o = type == T_DATE ? (desc ? -(int64_t)v[i].d : v[i].d) : 0;
-        }
-    }
-    *last_free = false;
-    if (ids) {
-        const uint32_t *key = ev->m->assessed->key_text;
-        bool by_pos = true;
-        for (int32_t row = 0; row < n && by_pos; row++)
-            by_pos = ids[row] == key[row];
-        uint32_t *rank = by_pos ? NULL : rank_text_ranks(ev->m, ids, n);
-        for (int32_t row = 0; row < n; row++) {
-            int64_t x = by_pos ? (int64_t)key_pos(ev, row) : (int64_t)rank[ids[row]];
-            out[(size_t)row * stride] = ids[row] == INTERN_NONE ? RANK_ABSENT : desc ? -x : x;
-        }
-        *last_free = by_pos && !desc;
-        free(rank);
-        ev_free(ev, ids);
-    }
-    return fits;
-}
-
-/* The rank order from keys encoded in 64 bits; NULL when one does not fit. */
-static int32_t *rank_order64(Eval *ev, const int32_t *gid, int32_t ngroups)
-{
-    Decl *gd = ev->m->grades_decl;
-    int nk = gd->order.n;
-    size_t nn = (size_t)(ev->nrows ? ev->nrows : 1);
-    int64_t *first = nk ? ev_alloc(ev, sizeof(int64_t) * nn) : NULL;
-    int nmore = nk > 1 ? nk - 1 : 0;
-    int64_t *more = nmore ? ev_alloc(ev, sizeof(int64_t) * nn * (size_t)nmore) : NULL;
-    bool ok = true, last_free = false;
-    for (int k = 0; k < nk && ok; k++) {
-        OrderKey *key = gd->order.items[k];
-        ok = k == 0
-                 ? encode_key64(ev, key->e, key->desc, first, 1, &last_free)
-                 : encode_key64(ev, key->e, key->desc, more + (k - 1), (size_t)nmore, &last_free);
-    }
-    /* "..., person_id asc" last: the final tie order says the same (one key
-    ** stored per row then, not two, when it is the second). */
-    if (ok && last_free && nk == 2) nmore = 0;
-    int32_t *perm = NULL;
-    if (ok) {
-        perm = ev_alloc(ev, sizeof(int32_t) * nn);
-        rank_sort_encoded(first, more, nmore, gid, ngroups, ev->key_rank, ev->nrows, perm);
-    }
-    ev_free(ev, first);
-    ev_free(ev, more);
-    return perm;
-}
-
-static int32_t *rank_order(Eval *ev, const int32_t *gid, int32_t ngroups)
-{
-    key_order(ev);
-    int32_t *fast = rank_order64(ev, gid, ngroups);
-    if (fast) return fast;
-    Model *m = ev->m;
-    int32_t n = ev->nrows;
-    Decl *gd = m->grades_decl;
-    int nk = gd->order.n;
-    Value *keys = ev_alloc(ev, sizeof(Value) * (size_t)(nk ? nk : 1) * (size_t)(n ? n : 1));
-    bool *desc = ev_alloc(ev, sizeof(bool) * (size_t)(nk ? nk : 1));
-    BaseType *types = ev_alloc(ev, sizeof(BaseType) * (size_t)(nk ? nk : 1));
-    int32_t rows[EVAL_BATCH];
-    Value v[EVAL_BATCH];
-    for (int k = 0; k < nk; k++) {
-        Expr *e = ((OrderKey *)gd->order.items[k])->e;
-        desc[k] = ((OrderKey *)gd->order.items[k])->desc;
-        types[k] = e->bound->type.base;
-        for (int32_t start = 0; start < n; start += EVAL_BATCH) {
-            int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
-            for (int i = 0; i < b; i++)
-                rows[i] = start + i;
-            eval_vec(ev, e, rows, b, NULL, v);
-            for (int i = 0; i < b; i++) {
-                if (types[k] != T_TEXT) v[i].t = 0;
-                keys[(size_t)(start + i) * nk + k] = v[i];
-            }
-        }
-    }
-    int32_t *perm = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
-    key_order(ev);
-    RankSpec spec = {m, keys, types, desc, nk, gid, ngroups, ev->key_rank};
-    rank_sort(&spec, n, perm);
-    ev_free(ev, keys);
-    ev_free(ev, desc);
-    ev_free(ev, types);
-    return perm;
-}
-
 /* Each grade's condition for every row, when it cannot fail: reading it for
 ** rows that never reach the grade changes nothing. NULL where the condition
 ** is left to eval_cond, row by row in rank order. */
@@ -326,25 +212,14 @@ static void allocate(Eval *ev, const int32_t *perm, const int32_t *gid, Decision
     ev_free(ev, when);
 }
 
-void grade_compute(Eval *ev)
+/* Vetoes, eligibility, quotas and overrides: everything decided before the
+** grades are handed out in rank order. */
+static int64_t **decide(Eval *ev, Decision *dec, const int32_t *gid, int32_t ngroups,
+                        uint32_t ungraded)
 {
     Model *m = ev->m;
+    ValueDef *vg = m->v_grade;
     int32_t n = ev->nrows;
-    size_t nn = (size_t)(n ? n : 1);
-    ValueDef *vg = m->v_grade, *vr = m->v_rank;
-    vg->text = ev_alloc(ev, (size_t)(nn) * sizeof(uint32_t));
-    numcol_reserve(&vr->num, (int32_t)nn);
-    m->vetoes_fired = ev_alloc(ev, (size_t)(nn) * sizeof(uint64_t));
-    m->eligible = ev_alloc(ev, (size_t)(nn * (size_t)(m->ngrades ? m->ngrades : 1)) * 1);
-    m->graded_by = ev_alloc(ev, nn);
-    vg->computed = vr->computed = true; /* set early: grading reads no value that reads grades */
-    if (!m->ngrades) return;
-    Group *G = m->grade_group;
-    if (G) group_build(ev, G);
-    const int32_t *gid = G ? G->gid : NULL;
-    int32_t ngroups = G ? G->ngroups : 1;
-    Decision *dec = ev_alloc(ev, (size_t)(nn) * sizeof(Decision));
-    uint32_t ungraded = intern_put(m->strings, "不定等次", strlen("不定等次"));
     apply_vetoes(ev, dec);
     for (int32_t row = 0; row < n; row++) {
         if (dec[row].forced >= 0)
@@ -375,15 +250,57 @@ void grade_compute(Eval *ev)
                       "more persons are set to '%s' by override than its quota allows",
                       m->grades[gi].name);
     }
-    int32_t *perm = rank_order(ev, gid, ngroups);
-    for (int32_t i = 0, pos = 0; i < n; i++) {
+    return remaining;
+}
+
+/* Decides, then gives the grades in the rank order that job works out
+** meanwhile on a second thread. An error on the way waits for the job and
+** drops it before it goes on to the caller. */
+static void grade_in_rank_order(Eval *ev, RankJob *job, Decision *dec, const int32_t *gid,
+                                int32_t ngroups, uint32_t ungraded)
+{
+    jmp_buf *outer = ev->on_error, here;
+    if (setjmp(here)) {
+        ev->on_error = outer;
+        rank_free(ev, job);
+        longjmp(*outer, 1);
+    }
+    ev->on_error = &here;
+    Model *m = ev->m;
+    int64_t **remaining = decide(ev, dec, gid, ngroups, ungraded);
+    int32_t *perm = rank_end(ev, job);
+    for (int32_t i = 0, pos = 0; i < ev->nrows; i++) {
         pos = (i > 0 && (!gid || gid[perm[i]] == gid[perm[i - 1]])) ? pos + 1 : 1;
-        numcol_set(&vr->num, perm[i], dec_from_int(pos));
+        numcol_set(&m->v_rank->num, perm[i], dec_from_int(pos));
     }
     allocate(ev, perm, gid, dec, remaining);
     for (int gi = 0; gi < m->ngrades; gi++)
         ev_free(ev, remaining[gi]);
     ev_free(ev, remaining);
-    ev_free(ev, perm);
+    ev->on_error = outer;
+}
+
+void grade_compute(Eval *ev)
+{
+    Model *m = ev->m;
+    int32_t n = ev->nrows;
+    size_t nn = (size_t)(n ? n : 1);
+    ValueDef *vg = m->v_grade, *vr = m->v_rank;
+    vg->text = ev_alloc(ev, (size_t)(nn) * sizeof(uint32_t));
+    numcol_reserve(&vr->num, (int32_t)nn);
+    m->vetoes_fired = ev_alloc(ev, (size_t)(nn) * sizeof(uint64_t));
+    m->eligible = ev_alloc(ev, (size_t)(nn * (size_t)(m->ngrades ? m->ngrades : 1)) * 1);
+    m->graded_by = ev_alloc(ev, nn);
+    vg->computed = vr->computed = true; /* set early: grading reads no value that reads grades */
+    if (!m->ngrades) return;
+    Group *G = m->grade_group;
+    if (G) group_build(ev, G);
+    const int32_t *gid = G ? G->gid : NULL;
+    int32_t ngroups = G ? G->ngroups : 1;
+    Decision *dec = ev_alloc(ev, (size_t)(nn) * sizeof(Decision));
+    uint32_t ungraded = intern_put(m->strings, "不定等次", strlen("不定等次"));
+    RankJob *job = rank_begin(ev, gid, ngroups);
+    grade_in_rank_order(ev, job, dec, gid, ngroups, ungraded);
+    rank_free(ev, job);
     ev_free(ev, dec);
 }
