@@ -12,6 +12,7 @@
 #include "fold.h"
 #include "xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,9 +227,10 @@ void fold_free(const Table *t, FoldAcc *acc)
     free(acc);
 }
 
-bool fold_merge(Table *t, const FoldAcc *part)
+/* Aggregates [from, to) of part into t's. */
+static bool merge_aggs(Table *t, const FoldAcc *part, int from, int to)
 {
-    for (int a = 0; a < t->naggs; a++) {
+    for (int a = from; a < to; a++) {
         RelAgg *ag = t->aggs[a];
         const FoldAcc *p = &part[a];
         for (size_t i = 0; i < parents(ag); i++) {
@@ -249,4 +251,35 @@ bool fold_merge(Table *t, const FoldAcc *part)
         }
     }
     return true;
+}
+
+typedef struct MergeJob {
+    Table *t;
+    const FoldAcc *part;
+    int from, to;
+    bool ok;
+} MergeJob;
+
+static void *merge_thread(void *arg)
+{
+    MergeJob *j = arg;
+    j->ok = merge_aggs(j->t, j->part, j->from, j->to);
+    return NULL;
+}
+
+/* Below this many parent rows one thread merges as fast as two. */
+#define MERGE_PAR_MIN 65536
+
+bool fold_merge(Table *t, const FoldAcc *part)
+{
+    /* Each aggregate's accumulators on one thread only (a sum's column may
+    ** widen, which moves it): the first half of them on a second thread. */
+    int half = t->naggs / 2;
+    MergeJob j = {t, part, 0, half, true};
+    pthread_t thread;
+    bool split = half > 0 && parents(t->aggs[0]) >= MERGE_PAR_MIN &&
+                 pthread_create(&thread, NULL, merge_thread, &j) == 0;
+    bool ok = merge_aggs(t, part, split ? half : 0, t->naggs);
+    if (split) pthread_join(thread, NULL);
+    return ok && j.ok;
 }
