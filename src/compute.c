@@ -26,7 +26,7 @@ static void alloc_storage(Eval *ev, ValueDef *v)
 static inline void set_num(Eval *ev, ValueDef *v, int32_t row, Dec x)
 {
     if (ev->part)
-        numcol_set(ev->part, row - ev->lo, x);
+        numcol_set(ev->part, row - ev->part_base, x);
     else
         numcol_set(&v->num, row, x);
 }

@@ -5,68 +5,104 @@
 ** Each row of a column depends only on other, finished columns, so the rows
 ** can be split: the first batch is computed alone (it builds whatever the
 ** value needs once, such as the branch each row takes), then the rest is cut
-** in two at a batch boundary and each half runs on its own thread, with its
-** own copy of the evaluator. The second half writes its numbers into a column
-** of its own, copied into the value's after both are done, because a number
-** column may be reallocated when a wider value arrives.
+** into blocks that two threads take in order as they come, each with its own
+** copy of the evaluator: a thread that finishes its block early (the other
+** one clearing new pages, or on a slower core) takes the next. The second
+** thread writes its numbers into a column of its own, copied into the
+** value's after both are done, because a number column may be reallocated
+** when a wider value arrives.
 **
 ** The outcome is that of computing the rows in order:
-**   - a runtime error in the first half is reported as it would have been;
-**   - one in the second half only when the first half finished cleanly;
-**   - a half that needs to build shared state (a group, another value)
-**     gives up, and the rows it had are computed again on this thread.
-** A half never writes shared state, so giving up leaves nothing behind.
+**   - of the blocks that failed, the first one's error is reported: every
+**     block before it was taken before it, and finished;
+**   - a block that needs to build shared state (a group, another value)
+**     gives up, and from that block on the rows are computed again on this
+**     thread, in order.
+** A block never writes shared state, so giving up leaves nothing behind.
 */
 #include "eval.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Below this many rows a second thread costs more than it saves. */
 #define PAR_MIN_ROWS (16 * EVAL_BATCH)
+/* Rows per block: small enough that the threads finish together, large
+** enough that taking one costs nothing. */
+#define BLOCK_ROWS (32 * EVAL_BATCH)
 
-enum { PART_DONE, PART_FAILED, PART_SHARED };
+enum { BLOCK_TODO, BLOCK_DONE, BLOCK_FAILED, BLOCK_SHARED };
+
+/* The blocks of [first, n), taken in order by whichever thread is free. */
+typedef struct Blocks {
+    int32_t first, n, count;
+    atomic_int next;
+    atomic_bool stop;   /* a block failed or gave up: take no more */
+    uint8_t *status;    /* per block */
+    uint8_t *by_second; /* per block: computed by the second thread */
+} Blocks;
 
 typedef struct Part {
-    Eval ev; /* a copy: its own rows, allocations, error exit */
+    Eval ev; /* a copy: its own rows, allocations, error exit, diagnostics */
     RowsFn fn;
     void *ctx;
+    Blocks *blocks;
     jmp_buf exit;
-    int status;
-    NumCol num;  /* the second half's numbers */
-    Diags diags; /* the second half's error */
+    Diags diags;
+    int32_t failed_block; /* the block whose error diags holds, or -1 */
+    NumCol num;           /* the second thread's numbers, row first at 0 */
 } Part;
 
-static void run_part(Part *p)
+static void block_rows(const Blocks *b, int32_t i, int32_t *lo, int32_t *hi)
 {
-    int code = setjmp(p->exit);
-    if (code == 0) {
-        p->fn(&p->ev, p->ctx);
-        p->status = PART_DONE;
-    } else {
-        p->status = code == 2 ? PART_SHARED : PART_FAILED;
+    *lo = b->first + i * BLOCK_ROWS;
+    *hi = b->n - *lo < BLOCK_ROWS ? b->n : *lo + BLOCK_ROWS;
+}
+
+static void run_part(Part *p, bool second)
+{
+    Blocks *b = p->blocks;
+    for (;;) {
+        if (atomic_load(&b->stop)) return;
+        int32_t i = atomic_fetch_add(&b->next, 1);
+        if (i >= b->count) return;
+        block_rows(b, i, &p->ev.lo, &p->ev.hi);
+        b->by_second[i] = second;
+        int code = setjmp(p->exit);
+        if (code == 0) {
+            p->fn(&p->ev, p->ctx);
+            b->status[i] = BLOCK_DONE;
+            continue;
+        }
+        b->status[i] = code == 2 ? BLOCK_SHARED : BLOCK_FAILED;
+        if (code != 2) p->failed_block = i;
+        atomic_store(&b->stop, true);
+        return;
     }
 }
 
 static void *part_thread(void *arg)
 {
-    run_part(arg);
+    run_part(arg, true);
     return NULL;
 }
 
-static void part_init(Part *p, const Eval *ev, RowsFn fn, void *ctx, int32_t lo, int32_t hi)
+static void part_init(Part *p, const Eval *ev, RowsFn fn, void *ctx, Blocks *b)
 {
     memset(p, 0, sizeof *p);
     p->ev = *ev;
     p->ev.allocs = NULL;
     p->ev.nallocs = p->ev.cap_allocs = 0;
-    p->ev.lo = lo;
-    p->ev.hi = hi;
     p->ev.on_error = &p->exit;
     p->ev.on_shared = &p->exit;
     p->ev.progress = NULL;
+    diags_init(&p->diags);
+    p->ev.d = &p->diags;
     p->fn = fn;
     p->ctx = ctx;
+    p->blocks = b;
+    p->failed_block = -1;
 }
 
 /* Rows [lo, hi) on this thread, as if nothing were split. */
@@ -77,26 +113,24 @@ static void run_rows(Eval *ev, RowsFn fn, void *ctx, int32_t lo, int32_t hi)
     fn(ev, ctx);
 }
 
-/* The second half's numbers, into the column. */
 static int tier(const NumCol *c)
 {
     return c->small ? 0 : c->narrow ? 1 : 2;
 }
 
-static void merge_numbers(NumCol *dest, const NumCol *part, int32_t lo, int32_t hi)
+/* Rows [lo, hi) of the second thread's numbers (its row lo - base), into
+** the column, which is at least as wide. */
+static void merge_rows(NumCol *dest, const NumCol *part, int32_t base, int32_t lo, int32_t hi)
 {
-    /* The column as wide as the part, then a block copy when they match. */
-    while (tier(dest) < tier(part))
-        numcol_widen(dest);
     size_t n = (size_t)(hi - lo);
     if (tier(dest) == tier(part)) {
-        if (dest->small) memcpy(dest->small + lo, part->small, n * sizeof *dest->small);
-        if (dest->narrow) memcpy(dest->narrow + lo, part->narrow, n * sizeof *dest->narrow);
-        if (dest->wide) memcpy(dest->wide + lo, part->wide, n * sizeof *dest->wide);
+        if (dest->small) memcpy(dest->small + lo, part->small + (lo - base), n * 4);
+        if (dest->narrow) memcpy(dest->narrow + lo, part->narrow + (lo - base), n * 8);
+        if (dest->wide) memcpy(dest->wide + lo, part->wide + (lo - base), n * sizeof(Dec));
         return;
     }
     for (int32_t row = lo; row < hi; row++)
-        numcol_set(dest, row, numcol_get(part, row - lo));
+        numcol_set(dest, row, numcol_get(part, row - base));
 }
 
 void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
@@ -107,36 +141,59 @@ void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
         return;
     }
     run_rows(ev, fn, ctx, 0, EVAL_BATCH);
-    int32_t mid = EVAL_BATCH + (n - EVAL_BATCH) / 2 / EVAL_BATCH * EVAL_BATCH;
-    Part *a = ev_alloc(ev, sizeof(Part)), *b = ev_alloc(ev, sizeof(Part));
-    part_init(a, ev, fn, ctx, EVAL_BATCH, mid);
-    part_init(b, ev, fn, ctx, mid, n);
-    diags_init(&b->diags);
-    b->ev.d = &b->diags;
+    Blocks b = {.first = EVAL_BATCH, .n = n};
+    b.count = (n - EVAL_BATCH + BLOCK_ROWS - 1) / BLOCK_ROWS;
+    atomic_init(&b.next, 0);
+    atomic_init(&b.stop, false);
+    b.status = ev_alloc(ev, (size_t)b.count);
+    b.by_second = ev_alloc(ev, (size_t)b.count);
+    Part *a = ev_alloc(ev, sizeof(Part)), *s = ev_alloc(ev, sizeof(Part));
+    part_init(a, ev, fn, ctx, &b);
+    part_init(s, ev, fn, ctx, &b);
     if (numbers) {
-        numcol_reserve(&b->num, n - mid);
-        b->ev.part = &b->num;
+        numcol_reserve(&s->num, n - EVAL_BATCH);
+        s->ev.part = &s->num;
+        s->ev.part_base = EVAL_BATCH;
     }
     pthread_t t;
-    bool started = pthread_create(&t, NULL, part_thread, b) == 0;
-    run_part(a);
+    bool started = pthread_create(&t, NULL, part_thread, s) == 0;
+    run_part(a, false);
     if (started) pthread_join(t, NULL);
     eval_free_all(&a->ev);
-    eval_free_all(&b->ev);
-    int sa = a->status, sb = started ? b->status : PART_SHARED;
-    if (sa == PART_DONE && sb == PART_DONE && numbers) merge_numbers(numbers, &b->num, mid, n);
-    if (sa == PART_DONE && sb == PART_FAILED) diags_merge(ev->d, &b->diags, true);
-    numcol_free(&b->num);
-    diags_free(&b->diags);
+    eval_free_all(&s->ev);
+    /* The first block not done decides: all before it are. */
+    int32_t stop = 0;
+    while (stop < b.count && b.status[stop] == BLOCK_DONE)
+        stop++;
+    if (numbers) {
+        bool any = false;
+        for (int32_t i = 0; i < stop && !any; i++)
+            any = b.by_second[i];
+        while (any && tier(numbers) < tier(&s->num))
+            numcol_widen(numbers);
+        for (int32_t i = 0; i < stop; i++) {
+            int32_t lo, hi;
+            block_rows(&b, i, &lo, &hi);
+            if (b.by_second[i]) merge_rows(numbers, &s->num, EVAL_BATCH, lo, hi);
+        }
+    }
+    int32_t failed = stop < b.count && b.status[stop] == BLOCK_FAILED ? stop : -1;
+    if (failed >= 0) diags_merge(ev->d, b.by_second[failed] ? &s->diags : &a->diags, true);
+    numcol_free(&s->num);
+    diags_free(&a->diags);
+    diags_free(&s->diags);
     ev_free(ev, a);
-    ev_free(ev, b);
+    ev_free(ev, s);
+    ev_free(ev, b.status);
+    ev_free(ev, b.by_second);
     ev->lo = 0;
     ev->hi = n;
-    if (sa == PART_FAILED || (sa == PART_DONE && sb == PART_FAILED)) longjmp(*ev->on_error, 1);
-    if (sa == PART_SHARED)
-        run_rows(ev, fn, ctx, EVAL_BATCH, n);
-    else if (sb == PART_SHARED)
-        run_rows(ev, fn, ctx, mid, n);
+    if (failed >= 0) longjmp(*ev->on_error, 1);
+    if (stop < b.count) { /* gave up, or was stopped: the rest in order, here */
+        int32_t lo, hi;
+        block_rows(&b, stop, &lo, &hi);
+        run_rows(ev, fn, ctx, lo, n);
+    }
     ev->lo = 0;
     ev->hi = n;
 }

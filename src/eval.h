@@ -32,11 +32,13 @@ typedef struct Eval {
     bool keep_values;  /* never free a let's column: explanations read them all */
     bool keep_columns; /* never free a table's column: another model shares them */
     /* The rows a value's column is computed for, [lo, hi): all of them, or one
-    ** part when the column is split across threads (compute_par.c). A part
-    ** other than the first writes its numbers into `part` (row lo at 0), and
-    ** jumps to on_shared (code 2) rather than build state every row shares. */
+    ** block when the column is split across threads (compute_par.c). The
+    ** second thread writes its numbers into `part` (row part_base at 0), and
+    ** a block jumps to on_shared (code 2) rather than build state every row
+    ** shares. */
     int32_t lo, hi;
     NumCol *part;
+    int32_t part_base;
     jmp_buf *on_shared;
     /* Told now and then how far a long run is (rows of table `what` read, or
     ** values computed); NULL when nobody is watching. */

@@ -1,7 +1,7 @@
 /*
 ** test_compute_par.c — a value's column computed on two threads
 ** (compute_par.c): the same values and the same first error as computing the
-** rows in order, and a half that needs shared state gives its rows back.
+** rows in order, and a block that needs shared state gives its rows back.
 */
 #include "kp_test_util.h"
 
@@ -34,7 +34,7 @@ static void column_fn(Eval *ev, ValueDef *v)
         for (int k = 0; k < 2; k++)
             if (row == plan.fail_at[k]) eval_fail(ev, NULL, row, "failed at row %d", (int)row);
         if (ev->part)
-            numcol_set(ev->part, row - ev->lo, expected_value(row));
+            numcol_set(ev->part, row - ev->part_base, expected_value(row));
         else
             numcol_set(&v->num, row, expected_value(row));
     }
@@ -147,6 +147,24 @@ Test(compute_par, an_error_in_the_first_batch_stops_before_any_split)
     cr_expect_eq(r.ndiags, 1);
     cr_expect_str_eq(r.error, "failed at row 3");
     free(r.error);
+}
+
+/* Many blocks, taken by the two threads in whatever way they come: the
+** first error in row order is reported, and the rows after a block that
+** gives up are computed again in order. */
+Test(compute_par, of_many_blocks_the_first_error_in_row_order_is_reported)
+{
+    Run r = run_driver(100000, (Plan){-1, {80000, 30000}, 0, 0});
+    cr_expect_eq(r.ndiags, 1);
+    cr_expect_str_eq(r.error, "failed at row 30000");
+    free(r.error);
+    r = run_driver(100000, (Plan){45000, {60000, -1}, 0, 0});
+    cr_expect_eq(r.ndiags, 1);
+    cr_expect_str_eq(r.error, "failed at row 60000");
+    free(r.error);
+    r = run_driver(100000, (Plan){45000, {-1, -1}, 70000, 20000});
+    cr_expect(r.ok);
+    cr_expect_eq(r.ndiags, 0);
 }
 
 /* An error after shared state was asked for is still the first one in row order. */
