@@ -127,28 +127,33 @@ void group_build(Eval *ev, Group *g)
     for (int j = 0; j < k; j++)
         batch &= expr_infallible(g->keys.items[j]);
     Value *vals = ev_alloc(ev, sizeof(Value) * EVAL_BATCH * (size_t)t.k);
-    Value cur[16] = {{0}}, prev[16] = {{0}};
-    int32_t prev_id = -1;
+    Value cur[16] = {{0}}, last[16] = {{0}}; /* last: the previous batch's last row */
+    int32_t id = -1;
     for (int32_t start = 0; start < n; start += EVAL_BATCH) {
         int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
         group_keys(ev, g, batch, start, b, vals);
         for (int i = 0; i < b; i++) {
             /* Exports list a department's persons together: most rows have
-            ** the keys of the row before, and need no hashing. */
-            bool same = prev_id >= 0;
-            for (int j = 0; j < k; j++) {
-                cur[j] = vals[(size_t)j * EVAL_BATCH + (size_t)i];
-                same = same && value_same(cur[j], prev[j]);
+            ** the keys of the row before, and need no hashing. (Compared
+            ** where eval_vec wrote them: a copy just made would be read
+            ** back before the store completes.) */
+            bool same = id >= 0;
+            for (int j = 0; j < k && same; j++) {
+                const Value *x = &vals[(size_t)j * EVAL_BATCH + (size_t)i];
+                same = value_same(*x, i ? x[-1] : last[j]);
             }
             if (!same) {
                 uint64_t h = 0;
-                for (int j = 0; j < k; j++)
+                for (int j = 0; j < k; j++) {
+                    cur[j] = vals[(size_t)j * EVAL_BATCH + (size_t)i];
                     h = mix(h, value_hash(cur[j]));
-                prev_id = table_find(ev, &t, cur, h);
-                memcpy(prev, cur, sizeof(Value) * (size_t)k);
+                }
+                id = table_find(ev, &t, cur, h);
             }
-            g->gid[start + i] = prev_id;
+            g->gid[start + i] = id;
         }
+        for (int j = 0; j < k; j++)
+            last[j] = vals[(size_t)j * EVAL_BATCH + (size_t)(b - 1)];
     }
     g->ngroups = t.n;
     ev_free(ev, vals);

@@ -379,6 +379,32 @@ Test(eval, groups_of_two_keys_in_runs_and_scattered)
     kt_free(&r);
 }
 
+/* Runs of one group that change exactly where a batch of 256 rows starts:
+** the first row of a batch is compared with the last row of the batch
+** before. */
+Test(eval, group_runs_across_batches)
+{
+    char csv[40000] = "pid,g\n";
+    size_t len = strlen(csv);
+    for (int i = 0; i < 1000; i++) /* runs of 256: 0, 1, 2, 0 (the last 232) */
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "P%04d,%d\n", i, (i / 256) % 3);
+    KtResult r = kt_run("table persons key pid { g: int }\n"
+                        "assess persons\n"
+                        "group G = persons by g\n"
+                        "indicator n = count(G)\n",
+                        FILES("persons.csv", csv), NULL);
+    cr_assert_eq(r.stage, KT_OK, "%s", r.diags);
+    const char *line = strchr(r.out, '\n') + 1;
+    for (int i = 0; i < 1000; i++) {
+        int n = (i / 256) % 3 == 0 ? 488 : 256;
+        char want[64];
+        int w = snprintf(want, sizeof want, "P%04d,%d,", i, n);
+        cr_assert(strncmp(line, want, (size_t)w) == 0, "row %d: %.30s, want %s", i, line, want);
+        line = strchr(line, '\n') + 1;
+    }
+    kt_free(&r);
+}
+
 Test(eval, group_stddev_rank_zscore)
 {
     /* Group A: 5, 3, 3, 1 (mean 3, population sd sqrt(2)); B: 10, 20 (mean 15, sd 5).
