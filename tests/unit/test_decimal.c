@@ -290,6 +290,60 @@ Test(decimal, mul_slow_path_large_values)
               "-170141183460469231731687282.682662424965");
 }
 
+/* The product of operands within 64 bits, divided by 10^12 as the
+** compiler's 128-bit division does it and rounded half to even: what
+** dec_mul's fast path must give. */
+static Dec mul_reference(Dec a, Dec b, DecStatus *st)
+{
+    Dec p = a * b, q = p / DEC_SCALE, r = p % DEC_SCALE;
+    *st = r ? DEC_INEXACT : DEC_OK;
+    Dec ar = r < 0 ? -r : r;
+    if (ar * 2 > DEC_SCALE || (ar * 2 == DEC_SCALE && (q & 1))) q += p < 0 ? -1 : 1;
+    return q;
+}
+
+Test(decimal, mul_fast_path_matches_128_bit_division)
+{
+    static const int64_t edges[] = {0,
+                                    1,
+                                    -1,
+                                    2,
+                                    499999999999,
+                                    500000000000,
+                                    500000000001,
+                                    999999999999,
+                                    1000000000000,
+                                    1500000000000,
+                                    2500000000000,
+                                    244140625,
+                                    4096,
+                                    INT64_C(9223372036854775807),
+                                    -INT64_C(9223372036854775807),
+                                    INT64_C(-9223372036854775807) - 1,
+                                    INT64_C(4611686018427387904),
+                                    INT64_C(1844674407370955161)};
+    size_t ne = sizeof edges / sizeof *edges;
+    uint64_t seed = 12345;
+    for (int round = 0; round < 400000; round++) {
+        int64_t x[2];
+        if (round < (int)(ne * ne)) { /* every pair of edges */
+            x[0] = edges[(size_t)round % ne];
+            x[1] = edges[(size_t)round / ne];
+        } else {
+            for (int k = 0; k < 2; k++) {
+                seed = seed * 6364136223846793005u + 1442695040888963407u;
+                uint64_t bits = seed >> (seed % 64); /* magnitudes of every size */
+                x[k] = (int64_t)(seed & 1 ? bits : (uint64_t)0 - bits);
+            }
+        }
+        Dec got = 0, a = x[0], b = x[1];
+        DecStatus want_st, st = dec_mul(a, b, &got);
+        Dec want = mul_reference(a, b, &want_st);
+        cr_assert(st == want_st && got == want, "%lld * %lld (units of 1e-12)", (long long)x[0],
+                  (long long)x[1]);
+    }
+}
+
 Test(decimal, mul_overflow_never_wraps)
 {
     expect_op(dec_mul, "13043817825332.782212349572", "13043817825332.782212349572", DEC_OVERFLOW,
