@@ -127,24 +127,6 @@ static DecStatus mul_slow(Dec a, Dec b, Dec *out)
     return finish(t, (a < 0) != (b < 0), rem ? DEC_INEXACT : DEC_OK, out);
 }
 
-/* m / 10^12 and its remainder, for m < 2^126, without a 128-bit division
-** (a library call, the slowest step of a product): 10^12 = 2^12 * 5^12, so
-** m >> 12 is divided by 5^12 < 2^28 in three 64-bit steps by a constant,
-** which compile to multiplications. */
-static U128 div_scale(U128 m, uint64_t *rem)
-{
-    const uint64_t d = 244140625; /* 5^12 */
-    U128 t = m >> 12;
-    uint64_t hi = (uint64_t)(t >> 64), lo = (uint64_t)t;
-    uint64_t qh = hi / d, r = hi % d;
-    uint64_t x1 = r << 32 | lo >> 32, q1 = x1 / d;
-    r = x1 % d;
-    uint64_t x2 = r << 32 | (lo & 0xffffffffu), q2 = x2 / d;
-    r = x2 % d;
-    *rem = r << 12 | (uint64_t)(m & 4095);
-    return (U128)qh << 64 | (U128)(q1 << 32 | q2);
-}
-
 DecStatus dec_mul(Dec a, Dec b, Dec *out)
 {
     if (a == DEC_NULL || b == DEC_NULL) return DEC_OVERFLOW;
@@ -152,14 +134,13 @@ DecStatus dec_mul(Dec a, Dec b, Dec *out)
         return mul_slow(a, b, out);
     /* Both within 2^63, so the product is within 2^126. */
     Dec p = a * b;
-    uint64_t r;
-    U128 uq = div_scale(mag(p), &r);
-    Dec q = p < 0 ? -(Dec)uq : (Dec)uq;
+    Dec q = p / DEC_SCALE, r = p % DEC_SCALE;
     if (r == 0) {
         *out = q;
         return DEC_OK;
     }
-    if ((U128)r * 2 > USCALE || ((U128)r * 2 == USCALE && (uq & 1))) q += p < 0 ? -1 : 1;
+    U128 ur = mag(r);
+    if (ur * 2 > USCALE || (ur * 2 == USCALE && (q & 1))) q += p < 0 ? -1 : 1;
     *out = q;
     return DEC_INEXACT;
 }
