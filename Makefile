@@ -1,11 +1,16 @@
 # kaoping — build, test and benchmark targets. Generated files live in $(B).
 CC      ?= cc
 SAN     ?=
-B       := build$(if $(SAN),/san)
+# SAN=1: AddressSanitizer and UndefinedBehaviorSanitizer; SAN=thread: ThreadSanitizer.
+B       := build$(if $(filter 1,$(SAN)),/san)$(if $(filter thread,$(SAN)),/tsan)
 CFLAGS_BASE := -std=gnu11 -D_GNU_SOURCE -pthread -O2 -g -Wall -Wextra -Werror -Isrc -I$(B)/gen -MMD -MP
 ifeq ($(SAN),1)
 CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(SAN),thread)
+CFLAGS_BASE += -O1 -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
 endif
 CFLAGS  := $(CFLAGS_BASE) $(EXTRA_CFLAGS)
 GENFLAGS := $(filter-out -Wextra,$(CFLAGS)) -Wno-unused-function -Wno-sign-compare
@@ -19,7 +24,7 @@ STDLIB   := $(wildcard stdlib/*.kp)
 # Rule files whose test blocks `make test` runs (kaoping test).
 SCHEMES  := $(wildcard rules/*.kp) $(wildcard examples/*/scheme.kp) $(STDLIB)
 
-.PHONY: all deps demo test unit golden rule-tests browser test-san bench gen clean format format-check fuzz fuzz-run
+.PHONY: all deps demo test unit golden rule-tests browser test-san test-tsan bench gen clean format format-check fuzz fuzz-run
 all: $(B)/kaoping
 
 deps:
@@ -94,12 +99,20 @@ browser: build/kaoping
 test-san:
 	@$(MAKE) --no-print-directory SAN=1 unit golden
 
+# The threaded parts of a run under ThreadSanitizer (Criterion's runner does
+# not run under it, so tests/tsan_test.sh runs the binary on generated data).
+test-tsan:
+	@$(MAKE) --no-print-directory SAN=thread build/tsan/kaoping
+	@$(MAKE) --no-print-directory build/kpgen
+	tests/tsan_test.sh build/tsan/kaoping build/kpgen
+
 # The whole suite: unit and golden tests (with the tests in the shipped rule
 # files) and the browser test, then unit and golden tests again under
-# ASan+UBSan.
+# ASan+UBSan, then the threaded parts under ThreadSanitizer.
 test: deps
 	@$(MAKE) --no-print-directory unit golden browser
 	@$(MAKE) --no-print-directory test-san
+	@$(MAKE) --no-print-directory test-tsan
 	@echo "all tests passed"
 
 golden-update: $(B)/kaoping
