@@ -391,6 +391,19 @@ static void compute_totals(Eval *ev, ValueDef *v)
 
 static void compute_value_columns(Eval *ev, ValueDef *v);
 
+void column_free(Column *c)
+{
+    numcol_free(&c->num);
+    free(c->text);
+    free(c->date);
+    free(c->boolean);
+    free(c->row);
+    c->text = NULL;
+    c->date = NULL;
+    c->boolean = NULL;
+    c->row = NULL;
+}
+
 /* The assessed table's columns and the aggregates over its rows, likewise:
 ** their memory goes to the values computed after them (at 10^6 persons,
 ** fresh pages cost more to clear than most values cost to compute). */
@@ -399,16 +412,7 @@ static void release_data(Eval *ev, ValueDef *v)
     const Table *assessed = ev->m->assessed;
     for (int i = 0; i < v->cols.n; i++) {
         Column *c = v->cols.items[i];
-        if (--c->readers > 0 || c->pinned || c->table != assessed) continue;
-        numcol_free(&c->num);
-        free(c->text);
-        free(c->date);
-        free(c->boolean);
-        free(c->row);
-        c->text = NULL;
-        c->date = NULL;
-        c->boolean = NULL;
-        c->row = NULL;
+        if (--c->readers == 0 && !c->pinned && c->table == assessed) column_free(c);
     }
     for (int i = 0; i < v->aggs.n; i++) {
         RelAgg *ag = v->aggs.items[i];

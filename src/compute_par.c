@@ -91,14 +91,7 @@ static void *part_thread(void *arg)
 static void part_init(Part *p, const Eval *ev, RowsFn fn, void *ctx, Blocks *b)
 {
     memset(p, 0, sizeof *p);
-    p->ev = *ev;
-    p->ev.allocs = NULL;
-    p->ev.nallocs = p->ev.cap_allocs = 0;
-    p->ev.on_error = &p->exit;
-    p->ev.on_shared = &p->exit;
-    p->ev.progress = NULL;
-    diags_init(&p->diags);
-    p->ev.d = &p->diags;
+    eval_fork(&p->ev, ev, &p->diags, &p->exit, true);
     p->fn = fn;
     p->ctx = ctx;
     p->blocks = b;

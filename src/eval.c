@@ -433,6 +433,19 @@ void ev_free(Eval *ev, void *p)
         }
 }
 
+void eval_fork(Eval *to, const Eval *from, Diags *d, jmp_buf *exit, bool shared)
+{
+    *to = *from;
+    to->allocs = NULL;
+    to->nallocs = to->cap_allocs = 0;
+    to->on_error = exit;
+    if (shared) to->on_shared = exit;
+    to->progress = NULL;
+    to->open_csv = NULL; /* the caller's, closed by it */
+    diags_init(d);
+    to->d = d;
+}
+
 void eval_free_all(Eval *ev)
 {
     for (size_t i = 0; i < ev->nallocs; i++)

@@ -96,6 +96,11 @@ int value_cmp_text(const Model *m, uint32_t a, uint32_t b);
 void *ev_alloc(Eval *ev, size_t n);
 void ev_free(Eval *ev, void *p);
 void eval_free_all(Eval *ev);
+/* to: a copy of from for another thread, with allocations of its own, its
+** diagnostics in d (initialized here) and its runtime errors jumping to
+** exit; with shared, asking for shared state jumps there too (code 2).
+** Free with eval_free_all and diags_free. */
+void eval_fork(Eval *to, const Eval *from, Diags *d, jmp_buf *exit, bool shared);
 
 /* Called where work would build state every row shares (a value's column,
 ** a group, a group aggregate, the key order): a part of a column split
@@ -108,6 +113,8 @@ static inline void eval_shared_init(Eval *ev)
 
 /* compute.c */
 void compute_value(Eval *ev, ValueDef *v);
+/* Frees a data column's storage (it reads as never loaded). */
+void column_free(Column *c);
 /* compute_par.c: runs fn (which computes v's column for rows [ev->lo,
 ** ev->hi)) over every row, on two threads when there are enough rows. */
 typedef void (*ComputeFn)(Eval *ev, ValueDef *v);

@@ -169,14 +169,7 @@ RankJob *rank_begin(Eval *ev, const int32_t *gid, int32_t ngroups)
 {
     key_order(ev); /* shared state: built here, only read by the job */
     RankJob *j = xcalloc(1, sizeof *j);
-    j->ev = *ev;
-    j->ev.allocs = NULL;
-    j->ev.nallocs = j->ev.cap_allocs = 0;
-    j->ev.on_error = &j->exit;
-    j->ev.on_shared = &j->exit;
-    j->ev.progress = NULL;
-    diags_init(&j->diags);
-    j->ev.d = &j->diags;
+    eval_fork(&j->ev, ev, &j->diags, &j->exit, true);
     j->gid = gid;
     j->ngroups = ngroups;
     j->status = JOB_RUNNING;

@@ -225,14 +225,8 @@ static void free_tables(Model *m)
 {
     for (int i = 0; i < m->ntables; i++) {
         Table *t = m->tables[i];
-        for (int j = 0; j < t->ncols; j++) {
-            Column *c = t->cols[j];
-            numcol_free(&c->num);
-            free(c->text);
-            free(c->date);
-            free(c->boolean);
-            free(c->row);
-        }
+        for (int j = 0; j < t->ncols; j++)
+            column_free(t->cols[j]);
         free(t->key_text);
         free(t->key_line);
         free(t->row_by_text);

@@ -109,8 +109,6 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
     return true;
 }
 
-/* Parses one cell into a Value; false (and a diagnostic) when it does not
-** fit. An empty cell takes the column's default when it has one. */
 /* A cell cell_parse rejected, parsed again for the reason: kept out of
 ** parse_cell, which runs for every cell, with the message's buffer. */
 static __attribute__((noinline, cold)) bool cell_rejected(Loader *L, Column *c, const char *s,
@@ -123,6 +121,8 @@ static __attribute__((noinline, cold)) bool cell_rejected(Loader *L, Column *c, 
     return false;
 }
 
+/* Parses one cell into a Value; false (and a diagnostic) when it does not
+** fit. An empty cell takes the column's default when it has one. */
 static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value *v)
 {
     memset(v, 0, sizeof *v);

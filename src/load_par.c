@@ -100,14 +100,7 @@ static void part_init(Part *p, const Loader *L, Pieces *ps, bool own)
     memset(p, 0, sizeof *p);
     p->L = *L;
     p->L.csv = NULL;
-    p->ev = *L->ev;
-    diags_init(&p->d);
-    p->ev.d = &p->d;
-    p->ev.on_error = &p->exit;
-    p->ev.allocs = NULL;
-    p->ev.nallocs = p->ev.cap_allocs = 0;
-    p->ev.progress = NULL;
-    p->ev.open_csv = NULL;
+    eval_fork(&p->ev, L->ev, &p->d, &p->exit, false);
     p->L.ev = &p->ev;
     p->L.refs = xcalloc((size_t)(L->t->ncols ? L->t->ncols : 1), sizeof(RefCache));
     p->pieces = ps;

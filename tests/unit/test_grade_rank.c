@@ -74,39 +74,34 @@ Test(grade_rank, grades_and_ranks_of_many_persons, .timeout = 60)
     free(want.p);
 }
 
-/* 100 / (x - 300) divides by zero for P000900 (x = 300), only in the ranking. */
-Test(grade_rank, an_error_of_the_ranking_is_reported, .timeout = 60)
+/* Ranks by 100 / (x - 300), which divides by zero for P000900 (x = 300):
+** the run fails with error msg and no other. odd_q: see persons_csv. */
+static void expect_rank_run_error(bool odd_q, const char *msg)
 {
-    char *csv = persons_csv(false);
+    char *csv = persons_csv(odd_q);
     Buf scheme = {0};
     buf_printf(&scheme,
                "%sgrades within 队 by 100 / (x - 300) desc, pid asc {\n    优 quota q / 2\n    "
                "良\n}\n",
                head);
     KtResult r = kt_run(scheme.p, (const char *const[]){"persons.csv", csv, NULL}, NULL);
-    kt_expect_error(r, KT_RUN_FAILED, "division by zero (persons P000900)");
+    kt_expect_error(r, KT_RUN_FAILED, msg);
     cr_expect_eq(r.nerrors, 1);
     kt_free(&r);
     free(csv);
     free(scheme.p);
 }
 
+/* The division by zero happens only in the ranking. */
+Test(grade_rank, an_error_of_the_ranking_is_reported, .timeout = 60)
+{
+    expect_rank_run_error(false, "division by zero (persons P000900)");
+}
+
 /* The quota of P000100's team is not whole: that error is reported, not
 ** the ranking's, which the steps in turn would never have reached. */
 Test(grade_rank, an_error_before_the_ranking_comes_first, .timeout = 60)
 {
-    char *csv = persons_csv(true);
-    Buf scheme = {0};
-    buf_printf(&scheme,
-               "%sgrades within 队 by 100 / (x - 300) desc, pid asc {\n    优 quota q / 2\n    "
-               "良\n}\n",
-               head);
-    KtResult r = kt_run(scheme.p, (const char *const[]){"persons.csv", csv, NULL}, NULL);
-    kt_expect_error(r, KT_RUN_FAILED,
-                    "the quota of '优' must be a whole number of persons, not 0.5 (round it with "
-                    "floor, round or ceil) (persons P000100)");
-    cr_expect_eq(r.nerrors, 1);
-    kt_free(&r);
-    free(csv);
-    free(scheme.p);
+    expect_rank_run_error(true, "the quota of '优' must be a whole number of persons, not 0.5 "
+                                "(round it with floor, round or ceil) (persons P000100)");
 }

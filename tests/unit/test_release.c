@@ -59,28 +59,41 @@ static bool stored(const Column *c)
     return c->num.small || c->num.narrow || c->num.wide || c->text || c->boolean || c->row;
 }
 
+/* A finished run of the scheme, in a directory of its own. */
+typedef struct Ran {
+    char *dir;
+    Diags d;
+    KpScheme *s;
+} Ran;
+
 /* Runs the scheme; keep: as kaoping run --coverage does. */
-static KpScheme *run(char *dir, bool keep, Diags *d)
+static Ran run(bool keep)
 {
-    kt_write(dir, "scheme.kp", scheme);
-    kt_write(dir, "persons.csv", persons_csv);
-    kt_write(dir, "cases.csv", cases_csv);
+    Ran r = {kt_tmpdir(), {0}, NULL};
+    diags_init(&r.d);
+    kt_write(r.dir, "scheme.kp", scheme);
+    kt_write(r.dir, "persons.csv", persons_csv);
+    kt_write(r.dir, "cases.csv", cases_csv);
     char path[4096];
-    snprintf(path, sizeof path, "%s/scheme.kp", dir);
-    KpScheme *s = kp_compile(path, d);
-    cr_assert_not_null(s, "%s", kt_diag_summary(d));
-    if (keep) kp_keep_columns(s);
-    cr_assert(kp_run(s, dir, d), "%s", kt_diag_summary(d));
-    return s;
+    snprintf(path, sizeof path, "%s/scheme.kp", r.dir);
+    r.s = kp_compile(path, &r.d);
+    cr_assert_not_null(r.s, "%s", kt_diag_summary(&r.d));
+    if (keep) kp_keep_columns(r.s);
+    cr_assert(kp_run(r.s, r.dir, &r.d), "%s", kt_diag_summary(&r.d));
+    return r;
+}
+
+static void ran_free(Ran *r)
+{
+    kp_free(r->s);
+    diags_free(&r->d);
+    kt_rmdir(r->dir);
 }
 
 Test(release, columns_are_freed_after_their_last_reader)
 {
-    char *dir = kt_tmpdir();
-    Diags d;
-    diags_init(&d);
-    KpScheme *s = run(dir, false, &d);
-    Model *m = s->m;
+    Ran r = run(false);
+    Model *m = r.s->m;
     /* read by values only, the last of them the grade (veto, requirement) */
     cr_expect_not(stored(column(m, "a")));
     cr_expect_not(stored(column(m, "b")));
@@ -95,7 +108,7 @@ Test(release, columns_are_freed_after_their_last_reader)
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
-    cr_assert(kp_write(s, f, KP_FORMAT_CSV, &d));
+    cr_assert(kp_write(r.s, f, KP_FORMAT_CSV, &r.d));
     fclose(f);
     cr_expect_str_eq(out, "pid,i1,i2,i3,加,score,bonus_total,penalty_total,total,vetoes,"
                           "eligible:优秀,grade,rank\n"
@@ -104,27 +117,20 @@ Test(release, columns_are_freed_after_their_last_reader)
                           "P3,4,8,0,0,12,0,0,12,标记,false,不称职,3\n"
                           "P4,9,8,2,0,19,0,0,19,,true,称职,1\n");
     free(out);
-    kp_free(s);
-    diags_free(&d);
-    kt_rmdir(dir);
+    ran_free(&r);
 }
 
 Test(release, kept_columns_stay_for_coverage)
 {
-    char *dir = kt_tmpdir();
-    Diags d;
-    diags_init(&d);
-    KpScheme *s = run(dir, true, &d);
-    Model *m = s->m;
+    Ran r = run(true);
+    Model *m = r.s->m;
     const char *names[] = {"a", "b", "flag", "kind", "over", "c"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         cr_expect(stored(column(m, names[i])), "%s is kept", names[i]);
     for (int i = 0; i < m->relaggs.n; i++)
         cr_expect_not_null(((RelAgg *)m->relaggs.items[i])->n);
     KpCoverage c;
-    cr_assert(kp_coverage(s, &c));
+    cr_assert(kp_coverage(r.s, &c));
     kp_coverage_free(&c);
-    kp_free(s);
-    diags_free(&d);
-    kt_rmdir(dir);
+    ran_free(&r);
 }
