@@ -411,15 +411,24 @@ Value eval_expr(Eval *ev, Expr *e, int32_t row)
     }
 }
 
-void *ev_alloc(Eval *ev, size_t n)
+static void *track(Eval *ev, void *p)
 {
     if (ev->nallocs == ev->cap_allocs) {
         ev->cap_allocs = ev->cap_allocs ? ev->cap_allocs * 2 : 64;
         ev->allocs = xrealloc(ev->allocs, ev->cap_allocs * sizeof(void *));
     }
-    void *p = xcalloc(1, n ? n : 1);
     ev->allocs[ev->nallocs++] = p;
     return p;
+}
+
+void *ev_alloc(Eval *ev, size_t n)
+{
+    return track(ev, xcalloc(1, n ? n : 1));
+}
+
+void *ev_alloc_unset(Eval *ev, size_t n)
+{
+    return track(ev, xmalloc(n ? n : 1));
 }
 
 void ev_free(Eval *ev, void *p)
@@ -442,6 +451,7 @@ void eval_fork(Eval *to, const Eval *from, Diags *d, jmp_buf *exit, bool shared)
     if (shared) to->on_shared = exit;
     to->progress = NULL;
     to->open_csv = NULL; /* the caller's, closed by it */
+    to->prefault = NULL;
     diags_init(d);
     to->d = d;
 }

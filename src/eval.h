@@ -22,12 +22,13 @@ typedef struct Eval {
     int row_ncols;
     const char *row_path;
     uint32_t row_line;
-    int32_t nrows;            /* rows of the assessed table */
-    struct CsvPipe *open_csv; /* closed by the caller after an error */
-    bool key_order_known;     /* key_order has run */
-    int32_t *by_key;          /* assessed rows in key order; NULL: already in order */
-    int32_t *key_rank;        /* position of each row in that order; NULL likewise */
-    void **allocs;            /* every run-time allocation, freed by eval_free_all */
+    int32_t nrows;             /* rows of the assessed table */
+    struct CsvPipe *open_csv;  /* closed by the caller after an error */
+    struct Prefault *prefault; /* a loader's, waited for by the caller after an error */
+    bool key_order_known;      /* key_order has run */
+    int32_t *by_key;           /* assessed rows in key order; NULL: already in order */
+    int32_t *key_rank;         /* position of each row in that order; NULL likewise */
+    void **allocs;             /* every run-time allocation, freed by eval_free_all */
     size_t nallocs, cap_allocs;
     bool keep_values;  /* never free a let's column: explanations read them all */
     bool keep_columns; /* never free a table's column: another model shares them */
@@ -94,6 +95,8 @@ int value_cmp_text(const Model *m, uint32_t a, uint32_t b);
 /* Zeroed memory owned by the run: freed by eval_free_all even when a runtime
 ** error jumps out; ev_free returns a temporary early. */
 void *ev_alloc(Eval *ev, size_t n);
+/* The same, its contents unset (its pages not yet touched, for a Prefault). */
+void *ev_alloc_unset(Eval *ev, size_t n);
 void ev_free(Eval *ev, void *p);
 void eval_free_all(Eval *ev);
 /* to: a copy of from for another thread, with allocations of its own, its

@@ -207,6 +207,7 @@ void fold_empty(const Table *t, FoldAcc *acc)
         memset(acc[a].n, 0, n * sizeof(uint32_t));
         for (size_t i = 0; acc[a].acc.small && i < n; i++)
             acc[a].acc.small[i] = INT32_MIN;
+        acc[a].acc.filled = acc[a].acc.cap;
     }
 }
 

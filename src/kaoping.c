@@ -16,6 +16,7 @@
 #include "load.h"
 #include "output.h"
 #include "parse.h"
+#include "prefault.h"
 #include "xalloc.h"
 
 #include <assert.h>
@@ -236,14 +237,18 @@ static void free_tables(Model *m)
 void kp_free(KpScheme *s)
 {
     if (!s) return;
+    prefault_wait(s->ev.prefault); /* a load an error left: its thread writes our memory */
+    s->ev.prefault = NULL;
     if (s->ev.open_csv) csvpipe_close(s->ev.open_csv);
     eval_free_all(&s->ev);
     if (s->xr_ready) explain_release(&s->xr);
     if (s->m) {
         for (int i = 0; i < s->m->nvalues; i++)
             if (!s->m->values[i]->borrowed) numcol_free(&s->m->values[i]->num);
-        for (int i = 0; i < s->m->relaggs.n; i++)
+        for (int i = 0; i < s->m->relaggs.n; i++) {
             numcol_free(&((RelAgg *)s->m->relaggs.items[i])->acc);
+            numcol_free(&((RelAgg *)s->m->relaggs.items[i])->pre_acc);
+        }
         if (!s->borrowed_tables) free_tables(s->m);
         resolve_free(s->m);
     }

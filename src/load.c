@@ -11,6 +11,7 @@
 #include "cell_fast.h"
 #include "csvpipe.h"
 #include "fold.h"
+#include "prefault.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -260,7 +261,7 @@ static void grow_columns(Table *t, int32_t need, bool exact)
         case COL_ENUM: c->text = xrealloc(c->text, n * sizeof(uint32_t)); break;
         case COL_INT:
         case COL_DEC:
-        case COL_PERCENT: numcol_reserve(&c->num, cap); break;
+        case COL_PERCENT: numcol_reserve_unset(&c->num, cap); break; /* store_row sets each row */
         case COL_BOOL: c->boolean = xrealloc(c->boolean, n); break;
         case COL_DATE: c->date = xrealloc(c->date, n * sizeof(int32_t)); break;
         case COL_REF: c->row = xrealloc(c->row, n * sizeof(int32_t)); break;
@@ -332,11 +333,68 @@ static void fold_both(Loader *L, Value *buf, const uint32_t *lines, int k)
 /* Rows read before the size of a stored table is estimated. */
 #define ESTIMATE_AFTER 8192
 
+/* The untouched part [from, to) of an array of rows of width w. */
+static void touch_rows(Prefault *pf, void *base, size_t w, int32_t from, int32_t to)
+{
+    if (base && to > from)
+        prefault_touch(pf, (char *)base + (size_t)from * w, (size_t)(to - from) * w);
+}
+
+/* The new rows of t's columns and key arrays, and the string table's new
+** room, made present while the rows are parsed into them. */
+static void touch_reserved(Prefault *pf, const Table *t, int32_t rows, const Intern *in,
+                           uint32_t ids_before, size_t chars_before)
+{
+    for (int i = 0; i < t->ncols; i++) {
+        const Column *c = t->cols[i];
+        size_t w = 0;
+        void *base = NULL;
+        if (!c->used) continue;
+        switch (c->kind) {
+        case COL_TEXT:
+        case COL_ENUM: base = c->text, w = sizeof *c->text; break;
+        case COL_INT:
+        case COL_DEC:
+        case COL_PERCENT: base = numcol_data(&c->num, &w); break;
+        case COL_BOOL: base = c->boolean, w = 1; break;
+        case COL_DATE: base = c->date, w = sizeof *c->date; break;
+        case COL_REF: base = c->row, w = sizeof *c->row; break;
+        }
+        touch_rows(pf, base, w, rows, t->cap);
+    }
+    touch_rows(pf, t->key_text, sizeof *t->key_text, rows, t->cap);
+    touch_rows(pf, t->key_line, sizeof *t->key_line, rows, t->cap);
+    touch_rows(pf, in->entries, sizeof *in->entries, (int32_t)ids_before, (int32_t)in->ids_cap);
+    if (in->chars_cap > chars_before)
+        prefault_touch(pf, in->chars + chars_before, in->chars_cap - chars_before);
+}
+
+/* The accumulators that tables loaded later fold for t's rows, allocated
+** for the rows expected and emptied on pf's thread; attach_aggs takes them
+** when t has no more rows than that. */
+static void presize_aggs(Eval *ev, Prefault *pf, const Table *t, int32_t rows)
+{
+    Model *m = ev->m;
+    for (int i = 0; i < m->relaggs.n; i++) {
+        RelAgg *ag = m->relaggs.items[i];
+        if (ag->parent != t || ag->child == t || ag->pre_n) continue;
+        ag->pre_rows = rows;
+        ag->pre_n = ev_alloc_unset(ev, (size_t)rows * sizeof(uint32_t));
+        prefault_fill32(pf, ag->pre_n, (size_t)rows, 0);
+        if (ag->func == AGG_COUNT) continue;
+        numcol_reserve_unset(&ag->pre_acc, rows);
+        prefault_fill32(pf, ag->pre_acc.small, (size_t)rows, (uint32_t)INT32_MIN);
+        ag->pre_acc.filled = rows; /* once pf is waited for */
+    }
+}
+
 /* Makes room at once for the rows the rest of the file will hold, as many
 ** as its size suggests at the bytes per row and new texts per row seen so
 ** far; the columns and the string table then grow once, not by doubling
 ** with a copy each time (at 10^6 rows, a fifth of the persons load). An
-** estimate too low only leaves the doubling to finish the job. */
+** estimate too low only leaves the doubling to finish the job. The new
+** room is made present on a second thread (prefault.h), which also empties
+** the accumulators later tables fold for these rows. */
 static void reserve_for_file(Loader *L, int32_t rows, uint64_t bytes, uint32_t strings_before,
                              size_t chars_before)
 {
@@ -347,9 +405,24 @@ static void reserve_for_file(Loader *L, int32_t rows, uint64_t bytes, uint32_t s
     if (total <= rows || total >= (double)INT32_MAX / 2) return;
     Intern *in = L->ev->m->strings;
     double more = total - rows;
+    uint32_t ids_before = in->count;
+    size_t nchars = in->nchars;
     intern_reserve(in, (size_t)(more * (in->count - strings_before) / rows),
                    (size_t)(more * (double)(in->nchars - chars_before) / rows));
     grow_columns(L->t, (int32_t)total, true);
+    Prefault *pf = prefault_new();
+    if (!pf) return;
+    touch_reserved(pf, L->t, rows, in, ids_before, nchars);
+    presize_aggs(L->ev, pf, L->t, L->t->cap);
+    prefault_start(pf);
+    L->ev->prefault = pf;
+}
+
+/* Waits for the thread reserve_for_file started, if any. */
+static void prefault_done(Eval *ev)
+{
+    prefault_wait(ev->prefault);
+    ev->prefault = NULL;
 }
 
 static bool load_rows(Loader *L)
@@ -402,6 +475,7 @@ static bool load_rows(Loader *L)
         if (!t->streamed) {
             if (row == ESTIMATE_AFTER)
                 reserve_for_file(L, row, bytes, strings_before, chars_before);
+            if (row >= t->cap) prefault_done(ev); /* the columns are about to move */
             grow_columns(t, row + 1, false);
             store_row(t, row, vals);
             t->key_text[row] = vals[t->key_col].t;
@@ -429,7 +503,8 @@ static bool load_rows(Loader *L)
     return ok;
 }
 
-/* Accumulators of the aggregates table t feeds, one slot per parent row. */
+/* Accumulators of the aggregates table t feeds, one slot per parent row:
+** the room presize_aggs emptied ahead, when it is enough. */
 static void attach_aggs(Eval *ev, Table *t)
 {
     Model *m = ev->m;
@@ -437,8 +512,17 @@ static void attach_aggs(Eval *ev, Table *t)
         RelAgg *ag = m->relaggs.items[i];
         if (ag->child != t) continue;
         size_t n = (size_t)(ag->parent->nrows ? ag->parent->nrows : 1);
-        if (ag->func != AGG_COUNT) numcol_reserve(&ag->acc, (int32_t)n);
-        ag->n = ev_alloc(ev, n * sizeof(uint32_t));
+        if (ag->pre_n && (size_t)ag->pre_rows >= n) {
+            ag->n = ag->pre_n;
+            ag->acc = ag->pre_acc;
+        } else {
+            ev_free(ev, ag->pre_n);
+            numcol_free(&ag->pre_acc);
+            if (ag->func != AGG_COUNT) numcol_reserve(&ag->acc, (int32_t)n);
+            ag->n = ev_alloc(ev, n * sizeof(uint32_t));
+        }
+        ag->pre_n = NULL;
+        ag->pre_acc = (NumCol){0};
         RelAgg **aggs = arena_alloc(m->arena, sizeof(RelAgg *) * (size_t)(t->naggs + 1));
         if (t->naggs) memcpy(aggs, t->aggs, sizeof(RelAgg *) * (size_t)t->naggs);
         aggs[t->naggs++] = ag;
@@ -523,6 +607,7 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
     }
     ev->open_csv = L.csv;
     bool ok = load_header(&L) && load_rows(&L);
+    prefault_done(ev);
     ev->row_table = NULL;
     ev->rowvals = NULL;
     if (also) {

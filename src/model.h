@@ -116,6 +116,11 @@ struct RelAgg {
     /* per parent row */
     NumCol acc;  /* running sum/min/max (not for count) */
     uint32_t *n; /* rows folded */
+    /* Room emptied ahead while the parent loads, for pre_rows parent rows
+    ** (load.c); attach_aggs takes it when the parent has no more rows. */
+    NumCol pre_acc;
+    uint32_t *pre_n;
+    int32_t pre_rows;
     /* A filter that reads one enum or bool column of the row: its answer per
     ** value of that column (fold.c), or NULL. */
     uint8_t *lookup;

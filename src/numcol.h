@@ -25,6 +25,7 @@ typedef struct NumCol {
     int64_t *narrow; /* tier 1: units of 10^-12, INT64_MIN = absent */
     Dec *wide;       /* tier 2 */
     int32_t cap;
+    int32_t filled; /* rows [0, filled) hold a value or absent; the rest is unset */
 } NumCol;
 
 static inline Dec numcol_get(const NumCol *c, int32_t i)
@@ -45,21 +46,43 @@ static inline Dec numcol_get(const NumCol *c, int32_t i)
 static inline void numcol_reserve(NumCol *c, int32_t n)
 {
     if (n <= c->cap) return;
-    int32_t cap = n;
     if (c->wide) {
-        c->wide = xrealloc(c->wide, sizeof(Dec) * (size_t)cap);
-        for (int32_t i = c->cap; i < cap; i++)
+        c->wide = xrealloc(c->wide, sizeof(Dec) * (size_t)n);
+        for (int32_t i = c->filled; i < n; i++)
             c->wide[i] = DEC_NULL;
     } else if (c->narrow) {
-        c->narrow = xrealloc(c->narrow, sizeof(int64_t) * (size_t)cap);
-        for (int32_t i = c->cap; i < cap; i++)
+        c->narrow = xrealloc(c->narrow, sizeof(int64_t) * (size_t)n);
+        for (int32_t i = c->filled; i < n; i++)
             c->narrow[i] = INT64_MIN;
     } else {
-        c->small = xrealloc(c->small, sizeof(int32_t) * (size_t)cap);
-        for (int32_t i = c->cap; i < cap; i++)
+        c->small = xrealloc(c->small, sizeof(int32_t) * (size_t)n);
+        for (int32_t i = c->filled; i < n; i++)
             c->small[i] = INT32_MIN;
     }
-    c->cap = cap;
+    c->cap = c->filled = n;
+}
+
+/* Grows the column to hold exactly n rows, leaving the new ones unset (not
+** even written, so not yet in memory): for a loader that sets every row, in
+** order, before anything reads it. */
+static inline void numcol_reserve_unset(NumCol *c, int32_t n)
+{
+    if (n <= c->cap) return;
+    if (c->wide)
+        c->wide = xrealloc(c->wide, sizeof(Dec) * (size_t)n);
+    else if (c->narrow)
+        c->narrow = xrealloc(c->narrow, sizeof(int64_t) * (size_t)n);
+    else
+        c->small = xrealloc(c->small, sizeof(int32_t) * (size_t)n);
+    c->cap = n;
+}
+
+/* The column's storage and the size of one row in it. */
+static inline void *numcol_data(const NumCol *c, size_t *width)
+{
+    if (c->small) return *width = sizeof(int32_t), (void *)c->small;
+    if (c->narrow) return *width = sizeof(int64_t), (void *)c->narrow;
+    return *width = sizeof(Dec), (void *)c->wide;
 }
 
 /* Moves the column one tier up (small -> narrow -> wide). */
@@ -68,7 +91,7 @@ static inline void numcol_widen(NumCol *c)
     size_t n = (size_t)(c->cap ? c->cap : 1);
     if (c->small) {
         int64_t *w = xmalloc(sizeof(int64_t) * n);
-        for (int32_t i = 0; i < c->cap; i++)
+        for (int32_t i = 0; i < c->filled; i++)
             w[i] = c->small[i] == INT32_MIN ? INT64_MIN : (int64_t)c->small[i] * 100000000;
         free(c->small);
         c->small = NULL;
@@ -76,15 +99,17 @@ static inline void numcol_widen(NumCol *c)
         return;
     }
     Dec *w = xmalloc(sizeof(Dec) * n);
-    for (int32_t i = 0; i < c->cap; i++)
+    for (int32_t i = 0; i < c->filled; i++)
         w[i] = numcol_get(c, i);
     free(c->narrow);
     c->narrow = NULL;
     c->wide = w;
 }
 
+/* Rows past `filled` must be set in order (filled, filled + 1, ...). */
 static inline void numcol_set(NumCol *c, int32_t i, Dec v)
 {
+    if (i >= c->filled) c->filled = i + 1;
     if (c->small) {
         if (v == DEC_NULL) {
             c->small[i] = INT32_MIN;

@@ -87,3 +87,51 @@ Test(numcol, a_reservation_is_exactly_the_rows_asked_for)
     cr_expect_eq(c.cap, 1500, "a smaller reservation changes nothing");
     numcol_free(&c);
 }
+
+/* A loader's reservation leaves its rows unset; the rows it then sets in
+** order survive every widening, and a later filling reservation marks
+** absent only the rows past the last one set. */
+Test(numcol, rows_set_in_order_after_an_unset_reservation_survive_widening)
+{
+    NumCol c = {0};
+    numcol_reserve(&c, 2);
+    numcol_set(&c, 0, d("1.25"));
+    numcol_reserve_unset(&c, 1000);
+    cr_expect_eq(c.cap, 1000);
+    cr_expect_eq(c.filled, 2, "the unset rows are not counted as filled");
+    numcol_set(&c, 1, DEC_NULL);
+    numcol_set(&c, 2, d("-3"));
+    numcol_set(&c, 3, d("300000")); /* beyond the 4-byte tier */
+    cr_expect_not_null(c.narrow);
+    cr_expect_eq(c.filled, 4);
+    numcol_set(&c, 4, d("123456789012.5")); /* beyond the 8-byte tier */
+    cr_expect_not_null(c.wide);
+    cr_expect(numcol_get(&c, 0) == d("1.25"));
+    cr_expect(numcol_get(&c, 1) == DEC_NULL);
+    cr_expect(numcol_get(&c, 2) == d("-3"));
+    cr_expect(numcol_get(&c, 3) == d("300000"));
+    cr_expect(numcol_get(&c, 4) == d("123456789012.5"));
+    numcol_reserve(&c, 2000);
+    cr_expect_eq(c.filled, 2000);
+    cr_expect(numcol_get(&c, 4) == d("123456789012.5"), "a set row is not marked absent");
+    for (int i = 5; i < 2000; i++)
+        cr_expect(numcol_get(&c, i) == DEC_NULL);
+    numcol_free(&c);
+}
+
+/* numcol_data names the storage of whichever tier the column is in. */
+Test(numcol, data_is_the_current_tier_and_its_width)
+{
+    NumCol c = {0};
+    size_t w = 0;
+    numcol_reserve(&c, 2);
+    cr_expect_eq(numcol_data(&c, &w), (void *)c.small);
+    cr_expect_eq(w, 4);
+    numcol_set(&c, 0, d("300000"));
+    cr_expect_eq(numcol_data(&c, &w), (void *)c.narrow);
+    cr_expect_eq(w, 8);
+    numcol_set(&c, 1, d("123456789012.5"));
+    cr_expect_eq(numcol_data(&c, &w), (void *)c.wide);
+    cr_expect_eq(w, sizeof(Dec));
+    numcol_free(&c);
+}
