@@ -291,9 +291,10 @@ Test(decimal, mul_slow_path_large_values)
 }
 
 /* The product of operands within 64 bits, divided by 10^12 and rounded
-** half to even, written out here independently: what dec_mul's fast path
-** must give, on every pair of edge values and on random operands of every
-** magnitude. */
+** half to even, written out here independently: what dec_mul's fast paths
+** (64-bit operands; one of them with at most 4 decimals) must give, on
+** every pair of edge values and on random operands of every magnitude,
+** half of them with at most 4 decimals. */
 static Dec mul_reference(Dec a, Dec b, DecStatus *st)
 {
     Dec p = a * b, q = p / DEC_SCALE, r = p % DEC_SCALE;
@@ -322,7 +323,15 @@ Test(decimal, mul_fast_path_matches_a_reference)
                                     -INT64_C(9223372036854775807),
                                     INT64_C(-9223372036854775807) - 1,
                                     INT64_C(4611686018427387904),
-                                    INT64_C(1844674407370955161)};
+                                    INT64_C(1844674407370955161),
+                                    100000000,
+                                    -100000000,
+                                    5000 * INT64_C(100000000),
+                                    15000 * INT64_C(100000000),
+                                    INT64_C(9223372036800000000),
+                                    INT64_C(-9223372036800000000),
+                                    INT64_C(922337203600000000),
+                                    3037000499 * INT64_C(100000000)};
     size_t ne = sizeof edges / sizeof *edges;
     uint64_t seed = 12345;
     for (int round = 0; round < 400000; round++) {
@@ -333,7 +342,8 @@ Test(decimal, mul_fast_path_matches_a_reference)
         } else {
             for (int k = 0; k < 2; k++) {
                 seed = seed * 6364136223846793005u + 1442695040888963407u;
-                uint64_t bits = seed >> (seed % 64); /* magnitudes of every size */
+                uint64_t bits = seed >> (seed % 64);               /* magnitudes of every size */
+                if (seed & 2) bits = bits / 100000000 * 100000000; /* at most 4 decimals */
                 x[k] = (int64_t)(seed & 1 ? bits : (uint64_t)0 - bits);
             }
         }
