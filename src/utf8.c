@@ -1,8 +1,8 @@
 /*
 ** utf8.c — bulk UTF-8 validation (see utf8.h).
 **
-** On x86 with SSSE3 the text is checked 64 bytes at a time with the lookup
-** method of Keiser and Lemire ("Validating UTF-8 in less than one instruction
+** On x86 with AVX2 (or SSSE3) the text is checked 64 bytes at a time with
+** the lookup method of Keiser and Lemire ("Validating UTF-8 in less than one instruction
 ** per byte", 2021): three 16-entry table lookups on the nibbles of each byte
 ** and the byte before it flag every invalid pair, and a saturating subtract
 ** finds the bytes that must continue a 3- or 4-byte sequence. That only says
@@ -135,14 +135,99 @@ static SSSE3 size_t check_ssse3(const unsigned char *s, size_t n, bool *bad)
     return (size_t)(from - s) + utf8_check_scalar(from, n - (size_t)(from - s), bad);
 }
 
-size_t utf8_check(const unsigned char *s, size_t n, bool *bad)
+#define AVX2 __attribute__((target("avx2")))
+
+/* The AVX2 forms of the above: the tables repeated in both 16-byte lanes
+** (a shuffle looks up within its lane), and the bytes before each byte
+** brought across the lane boundary by a permute. */
+static inline AVX2 __m256i nibble_hi256(__m256i v)
 {
-    if (n >= 64 && __builtin_cpu_supports("ssse3")) return check_ssse3(s, n, bad);
+    return _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f));
+}
+
+/* in shifted right by k bytes (k = 1..3), the first k bytes from prev's end. */
+#define PREV256(in, prev, k)                                                                       \
+    _mm256_alignr_epi8((in), _mm256_permute2x128_si256((prev), (in), 0x21), 16 - (k))
+
+static inline AVX2 __m256i block_errors256(__m256i in, __m256i prev)
+{
+    const __m128i hi1 = _mm_setr_epi8(
+        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TWO_CONTS,
+        TWO_CONTS, TWO_CONTS, TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
+        TOO_SHORT | OVERLONG_3 | SURROGATE, (char)(TOO_SHORT | TOO_LARGE | LARGE_1000));
+    const __m128i lo1 = _mm_setr_epi8((char)(CARRY | OVERLONG_3 | OVERLONG_2 | LARGE_1000),
+                                      (char)(CARRY | OVERLONG_2), (char)CARRY, (char)CARRY,
+                                      (char)(CARRY | TOO_LARGE), (char)BIG, (char)BIG, (char)BIG,
+                                      (char)BIG, (char)BIG, (char)BIG, (char)BIG, (char)BIG,
+                                      (char)(BIG | SURROGATE), (char)BIG, (char)BIG);
+    const char c8 = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | LARGE_1000);
+    const char c9 = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE);
+    const char ca = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE);
+    const __m128i hi2 =
+        _mm_setr_epi8(TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+                      TOO_SHORT, c8, c9, ca, ca, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
+    const __m256i hi1_t = _mm256_broadcastsi128_si256(hi1),
+                  lo1_t = _mm256_broadcastsi128_si256(lo1),
+                  hi2_t = _mm256_broadcastsi128_si256(hi2);
+    __m256i prev1 = PREV256(in, prev, 1);
+    __m256i sc = _mm256_and_si256(
+        _mm256_shuffle_epi8(hi1_t, nibble_hi256(prev1)),
+        _mm256_shuffle_epi8(lo1_t, _mm256_and_si256(prev1, _mm256_set1_epi8(0x0f))));
+    sc = _mm256_and_si256(sc, _mm256_shuffle_epi8(hi2_t, nibble_hi256(in)));
+    __m256i third = _mm256_subs_epu8(PREV256(in, prev, 2), _mm256_set1_epi8(0xe0 - 0x80));
+    __m256i fourth = _mm256_subs_epu8(PREV256(in, prev, 3), _mm256_set1_epi8(0xf0 - 0x80));
+    __m256i must = _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8((char)0x80));
+    return _mm256_xor_si256(must, sc);
+}
+
+static inline AVX2 __m256i incomplete256(__m256i v)
+{
+    const __m256i max = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                         (char)(0xf0 - 1), (char)(0xe0 - 1), (char)(0xc0 - 1));
+    return _mm256_subs_epu8(v, max);
+}
+
+static AVX2 size_t check_avx2(const unsigned char *s, size_t n, bool *bad)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i prev = zero, cut = zero;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 32));
+        __m256i err;
+        if (!_mm256_movemask_epi8(_mm256_or_si256(a, b))) {
+            err = cut;
+            cut = zero;
+        } else {
+            err = _mm256_or_si256(block_errors256(a, prev), block_errors256(b, a));
+            cut = incomplete256(b);
+        }
+        prev = b;
+        if (!_mm256_testz_si256(err, err)) break;
+    }
+    const unsigned char *from = seq_start(s, s + i);
+    return (size_t)(from - s) + utf8_check_scalar(from, n - (size_t)(from - s), bad);
+}
+
+size_t utf8_check_level(const unsigned char *s, size_t n, bool *bad, Utf8Level level)
+{
+    if (n >= 64 && level >= UTF8_AVX2 && __builtin_cpu_supports("avx2"))
+        return check_avx2(s, n, bad);
+    if (n >= 64 && level >= UTF8_SSSE3 && __builtin_cpu_supports("ssse3"))
+        return check_ssse3(s, n, bad);
     return utf8_check_scalar(s, n, bad);
 }
 #else
-size_t utf8_check(const unsigned char *s, size_t n, bool *bad)
+size_t utf8_check_level(const unsigned char *s, size_t n, bool *bad, Utf8Level level)
 {
+    (void)level;
     return utf8_check_scalar(s, n, bad);
 }
 #endif
+
+size_t utf8_check(const unsigned char *s, size_t n, bool *bad)
+{
+    return utf8_check_level(s, n, bad, UTF8_AVX2);
+}

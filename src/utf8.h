@@ -46,5 +46,9 @@ static inline int utf8_seq(const unsigned char *s, const unsigned char *e)
 size_t utf8_check(const unsigned char *s, size_t n, bool *bad);
 /* The same without SIMD, for machines without SSSE3 and for tests. */
 size_t utf8_check_scalar(const unsigned char *s, size_t n, bool *bad);
+/* The same with at most the given instructions (where the CPU has them):
+** utf8_check takes the best, tests each. */
+typedef enum { UTF8_SCALAR, UTF8_SSSE3, UTF8_AVX2 } Utf8Level;
+size_t utf8_check_level(const unsigned char *s, size_t n, bool *bad, Utf8Level level);
 
 #endif

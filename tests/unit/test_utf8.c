@@ -1,7 +1,8 @@
 /*
 ** test_utf8.c — the bulk UTF-8 validator: the SIMD and the scalar check both
 ** stop where an independent decoder finds the first bad or cut-off sequence,
-** on random text around every block edge.
+** on random text around every block edge. Each SIMD form (SSSE3, AVX2) is
+** checked on its own, where the CPU has it.
 */
 #include <criterion/criterion.h>
 
@@ -76,6 +77,14 @@ static void expect_same(const unsigned char *s, size_t n, const char *what)
     cr_assert_eq(sb, rb, "%s: scalar bad %d, reference %d at %zu", what, sb, rb, r);
     cr_assert_eq(v, r, "%s: utf8_check stops at %zu, reference at %zu (n %zu)", what, v, r, n);
     cr_assert_eq(vb, rb, "%s: utf8_check bad %d, reference %d at %zu", what, vb, rb, r);
+    for (Utf8Level level = UTF8_SSSE3; level <= UTF8_AVX2; level++) {
+        bool lb;
+        size_t l = utf8_check_level(s, n, &lb, level);
+        cr_assert_eq(l, r, "%s: level %d stops at %zu, reference at %zu (n %zu)", what, (int)level,
+                     l, r, n);
+        cr_assert_eq(lb, rb, "%s: level %d bad %d, reference %d at %zu", what, (int)level, lb, rb,
+                     r);
+    }
 }
 
 Test(utf8, the_reference_agrees_with_utf8_seq)
@@ -120,6 +129,23 @@ Test(utf8, random_text_matches_the_reference)
         expect_same(buf + (n > 3 ? rnd(3) : 0), n > 3 ? n - 3 : n, "shifted");
     }
     free(buf);
+}
+
+/* A lead byte left without its continuations at the end of a 64-byte block,
+** with only ASCII after it: the next block has nothing to flag, so the cut
+** must be carried over. */
+Test(utf8, a_sequence_cut_at_a_block_end_before_ascii)
+{
+    static const char *const cut[] = {"\xc3", "\xe4",     "\xe4\xb8",
+                                      "\xf0", "\xf0\x9f", "\xf0\x9f\x98"};
+    unsigned char buf[256];
+    for (size_t c = 0; c < sizeof cut / sizeof *cut; c++)
+        for (size_t end = 30; end <= 130; end++) {
+            size_t l = strlen(cut[c]);
+            memset(buf, 'x', sizeof buf);
+            memcpy(buf + end - l, cut[c], l);
+            expect_same(buf, sizeof buf, "cut before ASCII");
+        }
 }
 
 Test(utf8, empty_and_all_valid)
