@@ -10,15 +10,14 @@
 ** the evaluation the fold does.
 */
 #include "fold.h"
+#include "fold_part.h"
 #include "xalloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Does e read only literals, params and the enum or bool column *col of the
-** row (ops ==, !=, in, not, and, or)? *col is -1 until a column is seen. */
-static bool lookup_shape(const Table *t, const Expr *e, int *col)
+bool fold_lookup_shape(const Table *t, const Expr *e, int *col)
 {
     const Bound *b = e->bound;
     if (!b || b->type.list) return false;
@@ -36,14 +35,14 @@ static bool lookup_shape(const Table *t, const Expr *e, int *col)
     case B_FUNC: break;
     default: return false;
     }
-    if (e->kind == E_UNARY && e->op == OP_NOT) return lookup_shape(t, e->a, col);
+    if (e->kind == E_UNARY && e->op == OP_NOT) return fold_lookup_shape(t, e->a, col);
     if (e->kind == E_BINARY &&
         (e->op == OP_EQ || e->op == OP_NE || e->op == OP_AND || e->op == OP_OR))
-        return lookup_shape(t, e->a, col) && lookup_shape(t, e->b, col);
+        return fold_lookup_shape(t, e->a, col) && fold_lookup_shape(t, e->b, col);
     if (e->kind == E_IN && e->b->kind == E_LIST) {
-        if (!lookup_shape(t, e->a, col)) return false;
+        if (!fold_lookup_shape(t, e->a, col)) return false;
         for (int i = 0; i < e->b->args.n; i++)
-            if (!lookup_shape(t, e->b->args.items[i], col)) return false;
+            if (!fold_lookup_shape(t, e->b->args.items[i], col)) return false;
         return true;
     }
     return false;
@@ -97,7 +96,10 @@ void fold_prepare(Eval *ev, Table *t)
         RelAgg *ag = t->aggs[a];
         int col = -1;
         ag->lookup = NULL;
-        if (ag->where && lookup_shape(t, ag->where, &col) && col >= 0) build_lookup(ev, t, ag, col);
+        ag->parts = NULL;
+        if (ag->where && fold_lookup_shape(t, ag->where, &col) && col >= 0)
+            build_lookup(ev, t, ag, col);
+        if (ag->where && !ag->lookup) ag->parts = filter_parts_build(ev, t, ag->where);
     }
 }
 
@@ -126,7 +128,10 @@ static void filter_rows(Eval *ev, Table *t, RelAgg *ag, Value *buf, const uint32
         return;
     }
     uint8_t w[EVAL_BATCH];
-    vec_bool(ev, ag->where, rows, k, act, w);
+    if (ag->parts)
+        filter_parts_eval(ev, t, ag->parts, buf, k, act, w);
+    else
+        vec_bool(ev, ag->where, rows, k, act, w);
     for (int i = 0; i < k; i++) {
         if (!act[i]) continue;
         if (w[i] == 2) empty_filter(ev, ag, buf + (size_t)i * stride, lines[i]);

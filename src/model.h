@@ -126,6 +126,9 @@ struct RelAgg {
     uint8_t *lookup;
     uint8_t lookup_null;
     int lookup_col;
+    /* Any other filter that tests one such column, taken apart per value
+    ** of it (fold_part.h), or NULL. */
+    struct FilterParts *parts;
     int readers; /* as a column's: freed once its last reader is computed */
     bool pinned;
 };
