@@ -139,11 +139,37 @@ static void filter_rows(Eval *ev, Table *t, RelAgg *ag, Value *buf, const uint32
     }
 }
 
+/* A cell of a coded column as a lookup indexes it: its text id, 0/1 for a
+** truth value; NO_KEY for an empty cell. */
+#define NO_KEY UINT32_MAX
+
+/* A count whose filter is a lookup: each row adds its answer (0 or 1) to
+** its parent, and an answer of absent is reported at its row, as
+** filter_rows would. parent[i] < 0: the row has none. */
+static void count_looked_up(Eval *ev, const Table *t, RelAgg *ag, Value *buf, const uint32_t *lines,
+                            const int32_t *parent, const uint32_t *key, int k, uint32_t *count)
+{
+    size_t stride = (size_t)t->ncols;
+    for (int i = 0; i < k; i++) {
+        if (parent[i] < 0) continue;
+        uint8_t w = key[i] == NO_KEY ? ag->lookup_null : ag->lookup[key[i]];
+        if (w == 2) empty_filter(ev, ag, buf + (size_t)i * stride, lines[i]);
+        count[parent[i]] += w;
+    }
+}
+
 void fold_batch(Eval *ev, Table *t, FoldAcc *into, Value *buf, const uint32_t *lines, int k)
 {
     int32_t rows[EVAL_BATCH];
     uint8_t act[EVAL_BATCH];
     Dec x[EVAL_BATCH];
+    /* The parent of each row through one reference column, and the cells of
+    ** one coded column: read out of the rows once for all the aggregates
+    ** that share the column (a scheme has several counts over one case
+    ** table, most filtered on the same few columns). */
+    int32_t parent[EVAL_BATCH];
+    uint32_t key[EVAL_BATCH];
+    int parent_col = -1, key_col = -1;
     size_t stride = (size_t)t->ncols;
     for (int i = 0; i < k; i++)
         rows[i] = i;
@@ -153,22 +179,41 @@ void fold_batch(Eval *ev, Table *t, FoldAcc *into, Value *buf, const uint32_t *l
     for (int a = 0; a < t->naggs; a++) {
         RelAgg *ag = t->aggs[a];
         size_t via = (size_t)ag->via->index;
+        if ((int)via != parent_col) {
+            for (int i = 0; i < k; i++) {
+                const Value *v = &buf[(size_t)i * stride + via];
+                parent[i] = v->null ? -1 : v->d;
+            }
+            parent_col = (int)via;
+        }
+        uint32_t *count = into ? into[a].n : ag->n;
+        if (ag->func == AGG_COUNT && ag->lookup) {
+            size_t col = (size_t)ag->lookup_col;
+            if ((int)col != key_col) {
+                bool is_bool = t->cols[col]->kind == COL_BOOL;
+                for (int i = 0; i < k; i++) {
+                    const Value *v = &buf[(size_t)i * stride + col];
+                    key[i] = v->null ? NO_KEY : is_bool ? (uint32_t)v->b : v->t;
+                }
+                key_col = (int)col;
+            }
+            count_looked_up(ev, t, ag, buf, lines, parent, key, k, count);
+            continue;
+        }
         for (int i = 0; i < k; i++)
-            act[i] = !buf[(size_t)i * stride + via].null;
+            act[i] = parent[i] >= 0;
         if (ag->where) filter_rows(ev, t, ag, buf, lines, rows, k, act);
         if (ag->arg) vec_num(ev, ag->arg, rows, k, act, x);
-        uint32_t *count = into ? into[a].n : ag->n;
         NumCol *acc = into ? &into[a].acc : &ag->acc;
         for (int i = 0; i < k; i++) {
             if (!act[i]) continue;
-            int32_t parent = buf[(size_t)i * stride + via].d;
             if (ag->func == AGG_COUNT) {
-                count[parent]++;
+                count[parent[i]]++;
                 continue;
             }
             if (x[i] == DEC_NULL) continue;
-            bool first = count[parent]++ == 0;
-            Dec cur = first ? x[i] : numcol_get(acc, parent);
+            bool first = count[parent[i]]++ == 0;
+            Dec cur = first ? x[i] : numcol_get(acc, parent[i]);
             if (!first && (ag->func == AGG_SUM || ag->func == AGG_AVG)) {
                 if (dec_add(cur, x[i], &cur) != DEC_OK) {
                     ev->rowvals = buf + (size_t)i * stride;
@@ -179,7 +224,7 @@ void fold_batch(Eval *ev, Table *t, FoldAcc *into, Value *buf, const uint32_t *l
                        (ag->func == AGG_MIN ? dec_cmp(x[i], cur) < 0 : dec_cmp(x[i], cur) > 0)) {
                 cur = x[i];
             }
-            numcol_set(acc, parent, cur);
+            numcol_set(acc, parent[i], cur);
         }
     }
     ev->rowbuf = NULL;
