@@ -379,6 +379,51 @@ Test(eval, groups_of_two_keys_in_runs_and_scattered)
     kt_free(&r);
 }
 
+/* Keys read straight from columns (a reference followed to another table,
+** an enumeration, a truth value; some empty, some empty on the way) are
+** numbered without hashing: each row still joins exactly the rows with the
+** same keys, an empty key being one value of its own. x doubles from row to
+** row, so each sum names its members. */
+Test(eval, groups_by_coded_keys_through_references)
+{
+    KtResult r = kt_run("table units key uid { }\n"
+                        "table depts key did { unit -> units? }\n"
+                        "table persons key pid { dept -> depts?  kind: enum[\"甲\", \"乙\"]?  "
+                        "flag: bool?  x: int }\n"
+                        "assess persons\n"
+                        "group G = persons by dept.unit, kind, flag\n"
+                        "indicator n = count(G)\n"
+                        "indicator s = sum(G.x)\n",
+                        FILES("units.csv", "uid\nU1\nU2\n", "depts.csv",
+                              "did,unit\nD1,U1\nD2,U1\nD3,U2\nD4,\n", "persons.csv",
+                              "pid,dept,kind,flag,x\n"
+                              "P1,D1,甲,是,1\n"  /* U1 甲 是 */
+                              "P2,D2,甲,是,2\n"  /* U1 甲 是: same unit through another dept */
+                              "P3,D3,甲,是,4\n"  /* U2 */
+                              "P4,D1,乙,是,8\n"  /* U1 乙 是 */
+                              "P5,D1,甲,否,16\n" /* U1 甲 否 */
+                              "P6,D1,甲,,32\n"   /* U1 甲 (empty flag) */
+                              "P7,D4,甲,是,64\n" /* no unit on the way */
+                              "P8,,甲,是,128\n"  /* no dept: also no unit */
+                              "P9,D2,,是,256\n"  /* U1 (empty kind) 是 */
+                              "P10,D2,甲,,512\n" /* U1 甲 (empty flag), with P6 */
+                              "P11,D3,甲,是,1024\n"),
+                        NULL);
+    kt_expect_csv(r, "pid,n,s,score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+                     "P1,2,3,5,0,0,5,,,\n"
+                     "P10,2,544,546,0,0,546,,,\n"
+                     "P11,2,1028,1030,0,0,1030,,,\n"
+                     "P2,2,3,5,0,0,5,,,\n"
+                     "P3,2,1028,1030,0,0,1030,,,\n"
+                     "P4,1,8,9,0,0,9,,,\n"
+                     "P5,1,16,17,0,0,17,,,\n"
+                     "P6,2,544,546,0,0,546,,,\n"
+                     "P7,2,192,194,0,0,194,,,\n"
+                     "P8,2,192,194,0,0,194,,,\n"
+                     "P9,1,256,257,0,0,257,,,\n");
+    kt_free(&r);
+}
+
 /* Runs of one group that change exactly where a batch of 256 rows starts:
 ** the first row of a batch is compared with the last row of the batch
 ** before. */
