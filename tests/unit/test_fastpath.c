@@ -227,24 +227,29 @@ Test(fastpath, list_aggregates_agree_with_the_general_path)
         "indicator t9 = if coalesce(a, 0) > 0 then count([q1, q2] == \"好\") else 7\n"
         "indicator g9 = if coalesce(a, 0) > 0 then count([q1, q2] == (if 1 / 1 == 1 then \"好\" "
         "else \"差\")) "
-        "else 7\n",
+        "else 7\n"
+        "indicator t10 = count([q1, q2, q3] != \"好\")\n"
+        "indicator g10 = count([q1, q2, q3] != (if 1 / 1 == 1 then \"好\" else \"差\"))\n"
+        "indicator t11 = count(\"好\" == [q1, q2, q3])\n"
+        "indicator g11 = count((if 1 / 1 == 1 then \"好\" else \"差\") == [q1, q2, q3])\n",
         FILES("persons.csv", LIST_PERSONS), NULL);
     cr_assert_eq(r.stage, KT_OK, "%s", r.diags);
     for (int line = 1; line <= 4; line++)
-        for (int k = 0; k < 9; k++) {
+        for (int k = 0; k < 11; k++) {
             char t[64], g[64];
             field(r.out, line, 1 + 2 * k, t, sizeof t);
             field(r.out, line, 2 + 2 * k, g, sizeof g);
             cr_expect_str_eq(t, g, "line %d, pair %d", line, k + 1);
         }
     /* worked out by hand: P2 has q2 中 and q3 好; a -1.5, b absent, c 4 */
-    cr_expect_str_eq(r.out,
-                     "pid,t1,g1,t2,g2,t3,g3,t4,g4,t5,g5,t6,g6,t7,g7,t8,g8,t9,g9,score,bonus_total,"
-                     "penalty_total,total,vetoes,grade,rank\n"
-                     "P1,2,2,2,2,6,6,2,2,1,1,3,3,1,1,0,0,2,2,38,0,0,38,,,\n"
-                     "P2,1,1,1,1,2.5,2.5,1.25,1.25,-1.5,-1.5,4,4,1,1,0,0,7,7,32.5,0,0,32.5,,,\n"
-                     "P3,0,0,0,0,0,0,-99,-99,-99,-99,-99,-99,0,0,1,1,7,7,-578,0,0,-578,,,\n"
-                     "P4,0,0,3,3,6,6,2,2,2,2,2,2,0,0,1,1,0,0,32,0,0,32,,,\n");
+    cr_expect_str_eq(
+        r.out, "pid,t1,g1,t2,g2,t3,g3,t4,g4,t5,g5,t6,g6,t7,g7,t8,g8,t9,g9,t10,g10,t11,g11,"
+               "score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+               "P1,2,2,2,2,6,6,2,2,1,1,3,3,1,1,0,0,2,2,1,1,2,2,44,0,0,44,,,\n"
+               "P2,1,1,1,1,2.5,2.5,1.25,1.25,-1.5,-1.5,4,4,1,1,0,0,7,7,1,1,1,1,36.5,0,0,36.5,,,"
+               "\n"
+               "P3,0,0,0,0,0,0,-99,-99,-99,-99,-99,-99,0,0,1,1,7,7,0,0,0,0,-578,0,0,-578,,,\n"
+               "P4,0,0,3,3,6,6,2,2,2,2,2,2,0,0,1,1,0,0,3,3,0,0,38,0,0,38,,,\n");
     kt_free(&r);
 }
 
