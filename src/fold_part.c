@@ -10,19 +10,19 @@
 ** 逮捕期限, for a type it does not name it is false. So before the first row
 ** it is worked out, per value of the coded column (an enumeration or a truth
 ** value; an empty cell counts as one more value), what the filter comes to:
-** the parts that read only that column, literals and params are answered on a
-** made-up row, and `and`, `or` and `not` fold the answers in as the
-** evaluator's logic of absent values has them:
+** the parts that read only that column, literals and params (a `not` of
+** them included) are answered on a made-up row, and `and` and `or` fold the
+** answers in as the evaluator's logic of absent values has them:
 **     a and b:  a false: false;  a true: b;  a absent, b an answer: absent;
 **               a left to evaluate, b true: a.
 **     a or b:   a true: true;  a false: b;  a absent, b an answer: absent;
 **               a left to evaluate, b false: a.
 ** Anything else, a `not` of what is left included, is left to evaluate as it
-** stands. Each row then looks its
-** value up and is either answered or evaluated, with the other rows of its
-** batch that were left the same expression. It is only used when every part
-** left can never raise an error, so the rows that pass and the row at which
-** an empty filter is reported are those of the whole filter.
+** stands. Each row then looks its value up and is either answered or
+** evaluated, with the other rows of its batch that were left the same
+** expression. It is only used when every part left can never raise an
+** error, so the rows that pass and the row at which an empty filter is
+** reported are those of the whole filter.
 */
 #include "fold_part.h"
 #include "xalloc.h"
