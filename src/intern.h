@@ -49,4 +49,11 @@ uint32_t intern_put_hashed(Intern *in, const char *s, size_t len, uint32_t hash)
 uint32_t intern_find(const Intern *in, const char *s, size_t len);
 const char *intern_str(const Intern *in, uint32_t id, size_t *len);
 
+/* intern_str inline, for loops that read texts by the million. */
+static inline const char *intern_text(const Intern *in, uint32_t id, size_t *len)
+{
+    *len = in->entries[id].len;
+    return in->chars + in->entries[id].off;
+}
+
 #endif

@@ -75,7 +75,7 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
     ** lookup (a cold one, at 10^6 keys). */
     if (last->id && len == last->len) {
         size_t n;
-        const char *prev = intern_str(m->strings, last->id, &n);
+        const char *prev = intern_text(m->strings, last->id, &n);
         if (memcmp(prev, s, n) == 0) {
             v->d = last->row;
             v->t = last->id;
@@ -88,7 +88,7 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
          r++) {
         uint32_t next = rt->key_text[r];
         size_t n;
-        const char *str = intern_str(m->strings, next, &n);
+        const char *str = intern_text(m->strings, next, &n);
         if (n == len && memcmp(str, s, n) == 0) {
             id = next;
             row = r;
@@ -174,6 +174,12 @@ bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *va
         int c = L->field_col[i];
         if (L->key_hash && (int)i == key_field) continue;
         if (f[i].len && L->fast[i] && cell_fast(t->cols[c], f[i].ptr, f[i].len, &vals[c])) continue;
+        if (f[i].len &&
+            t->cols[c]->kind == COL_REF) { /* what parse_cell would do, less its checks */
+            memset(&vals[c], 0, sizeof vals[c]);
+            if (!parse_ref(L, t->cols[c], f[i].ptr, f[i].len, i, &vals[c], "")) row_ok = false;
+            continue;
+        }
         if (!parse_cell(L, t->cols[c], &f[i], i, &vals[c])) row_ok = false;
     }
     if (L->key_hash)
