@@ -122,7 +122,7 @@ static inline bool cell_fast(const Column *c, const char *s, size_t len, Value *
             return true;
         }
         return false;
-    case COL_DATE: return date_parse(s, len, &v->d) != 0;
+    case COL_DATE: return c->used ? date_parse(s, len, &v->d) != 0 : date_valid(s, len) != 0;
     case COL_REF: break;
     }
     return false;

@@ -34,7 +34,7 @@ static inline unsigned digit(char c)
 
 /* Cells hold dates by the million, so the eight digits are read without a
 ** loop and the leap-year rule is worked out only for a 29 February. */
-int date_parse(const char *s, size_t n, int32_t *days)
+static inline int date_fields(const char *s, size_t n, unsigned *yy, unsigned *mm, unsigned *dd)
 {
     if (n != 10 || s[4] != '-' || s[7] != '-') return 0;
     unsigned y1 = digit(s[0]), y2 = digit(s[1]), y3 = digit(s[2]), y4 = digit(s[3]);
@@ -46,8 +46,22 @@ int date_parse(const char *s, size_t n, int32_t *days)
     static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (d > mdays[m - 1] && !(m == 2 && d == 29 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
         return 0;
+    *yy = y, *mm = m, *dd = d;
+    return 1;
+}
+
+int date_parse(const char *s, size_t n, int32_t *days)
+{
+    unsigned y, m, d;
+    if (!date_fields(s, n, &y, &m, &d)) return 0;
     *days = days_from_civil(y, m, d);
     return 1;
+}
+
+int date_valid(const char *s, size_t n)
+{
+    unsigned y, m, d;
+    return date_fields(s, n, &y, &m, &d);
 }
 
 void date_format(int32_t days, char *buf)
