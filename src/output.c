@@ -32,6 +32,9 @@ typedef struct Out {
     ** tile[i * TILE_ROWS + k] is column i's row tile_row + k. NULL: none. */
     int32_t *tile;
     int32_t tile_row;
+    /* The fraction of each 4-decimal number as written: frac4[f] is its
+    ** length, then ".5" for f = 5000 (none for 0); NULL: not made. */
+    const char (*frac4)[8];
 } Out;
 
 #define TILE_ROWS 256
@@ -145,13 +148,51 @@ static inline __attribute__((always_inline)) size_t put_fixed(char *p, int64_t u
     return (size_t)(p - start);
 }
 
+/* The fractions of the 4-decimal tier, for put_small. */
+static char (*frac4_table(void))[8]
+{
+    char(*t)[8] = xmalloc(sizeof *t * 10000);
+    for (uint32_t f = 0; f < 10000; f++) {
+        char digits[5] = {(char)('0' + f / 1000), (char)('0' + f / 100 % 10),
+                          (char)('0' + f / 10 % 10), (char)('0' + f % 10), 0};
+        int n = 4;
+        while (n > 0 && digits[n - 1] == '0')
+            n--;
+        t[f][0] = (char)(n ? n + 1 : 0);
+        t[f][1] = '.';
+        memcpy(t[f] + 2, digits, 4);
+        t[f][6] = t[f][7] = 0;
+    }
+    return t;
+}
+
+/* A 4-decimal number (units of 10^-4), as put_fixed writes it: the table
+** gives the fraction, and most integer parts have one or two digits. p has
+** room for 32 bytes. */
+static inline size_t put_small(const Out *o, char *p, int32_t units)
+{
+    char *start = p;
+    uint32_t m = units < 0 ? (uint32_t)0 - (uint32_t)units : (uint32_t)units;
+    if (units < 0) *p++ = '-';
+    uint32_t ip = m / 10000, fp = m % 10000;
+    if (ip < 10)
+        *p++ = (char)('0' + ip);
+    else if (ip < 100)
+        p[0] = (char)('0' + ip / 10), p[1] = (char)('0' + ip % 10), p += 2;
+    else
+        p += dec_put_digits(p, ip, 1);
+    memcpy(p, o->frac4[fp] + 1, 6);
+    p += o->frac4[fp][0];
+    return (size_t)(p - start);
+}
+
 /* A number column's cell straight from its storage; false for absent. */
 static bool put_number(Out *o, const NumCol *c, int32_t row)
 {
     if (c->small) {
         int32_t q = c->small[row];
         if (q == INT32_MIN) return false;
-        o->len += put_fixed(reserve(o, 32), q, 4, 10000);
+        o->len += put_small(o, reserve(o, 32), q);
         return true;
     }
     if (c->narrow) {
@@ -275,7 +316,7 @@ static void csv_row(Out *o, int32_t row)
         ValueDef *v = o->cols.items[i];
         if (o->tile && v->num.small && !v->released) {
             int32_t q = o->tile[i * TILE_ROWS + (row - o->tile_row)];
-            if (q != INT32_MIN) o->len += put_fixed(reserve(o, 32), q, 4, 10000);
+            if (q != INT32_MIN) o->len += put_small(o, reserve(o, 32), q);
             continue;
         }
         put_value(o, v, row);
@@ -500,6 +541,8 @@ bool output_write(Eval *ev, FILE *f, OutFormat fmt)
         compute_value(ev, m->order.items[i]);
     key_order(ev);
     o.buf = xmalloc(o.cap);
+    char(*frac4)[8] = frac4_table();
+    o.frac4 = (const char(*)[8])frac4;
     int32_t n = ev->nrows;
     if (fmt == OUT_CSV) {
         csv_header(&o);
@@ -514,5 +557,6 @@ bool output_write(Eval *ev, FILE *f, OutFormat fmt)
     if (fmt == OUT_JSON) put_str(&o, "  ]\n}\n");
     flush(&o);
     free(o.buf);
+    free(frac4);
     return !ferror(f);
 }

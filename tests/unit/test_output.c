@@ -213,3 +213,60 @@ Test(output, csv_tiles_of_rows_in_key_order, .timeout = 60)
     free(csv);
     free(want);
 }
+
+/* Every fraction of the 4-decimal tier (0 to 9999 ten-thousandths), with
+** integer parts of one digit to the tier's widest and both signs: each is
+** written as dec_format writes it, trailing zeros and all. */
+static void put_ten_thousandths(FILE *f, long v)
+{
+    if (v < 0) fputc('-', f);
+    unsigned long m = v < 0 ? (unsigned long)-v : (unsigned long)v, frac = m % 10000;
+    fprintf(f, "%lu", m / 10000);
+    if (!frac) return;
+    char d[5];
+    snprintf(d, sizeof d, "%04lu", frac);
+    int n = 4;
+    while (d[n - 1] == '0')
+        n--;
+    fprintf(f, ".%.*s", n, d);
+}
+
+Test(output, every_four_decimal_fraction, .timeout = 60)
+{
+    enum { N = 20000 };
+    static const long whole[] = {0, 7, 42, 123, 214747};
+    char *csv = NULL, *want = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&csv, &len), *w = open_memstream(&want, &len);
+    fputs("id,x\n", f);
+    fputs("id,a,score,bonus_total,penalty_total,total,vetoes,grade,rank\n", w);
+    for (int i = 0; i < N; i++) {
+        long ip = whole[i % 5], frac = i % 10000, v = (ip * 10000 + frac) * (i % 2 ? -1 : 1);
+        fprintf(f, "P%06d,%s%ld.%04ld\n", i, i % 2 ? "-" : "", ip, frac);
+        fprintf(w, "P%06d,", i);
+        for (int k = 0; k < 5; k++) {
+            if (k == 2 || k == 3) { /* bonus_total, penalty_total */
+                fputs("0,", w);
+                continue;
+            }
+            put_ten_thousandths(w, v);
+            fputc(',', w);
+        }
+        fputs(",,\n", w);
+    }
+    fclose(f);
+    fclose(w);
+    KtResult r = kt_run("table persons key id { x: decimal }\n"
+                        "assess persons\n"
+                        "indicator a = x\n",
+                        (const char *const[]){"persons.csv", csv, NULL}, NULL);
+    cr_assert_eq(r.stage, KT_OK, "%s", r.diags);
+    size_t i = 0;
+    while (r.out[i] && r.out[i] == want[i])
+        i++;
+    cr_expect(r.out[i] == want[i], "first difference at byte %zu: got \"%.60s\", want \"%.60s\"", i,
+              r.out + i, want + i);
+    kt_free(&r);
+    free(csv);
+    free(want);
+}
