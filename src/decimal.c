@@ -127,35 +127,11 @@ static DecStatus mul_slow(Dec a, Dec b, Dec *out)
     return finish(t, (a < 0) != (b < 0), rem ? DEC_INEXACT : DEC_OK, out);
 }
 
-/* x * y4 / 10^4, rounded half to even, when it fits in 64 bits: the
-** product of x and a y with at most 4 decimals (y4 = y / 10^8 units), as
-** most scores times most weights are. false when it does not fit. */
-static bool mul_short(int64_t x, int64_t y4, Dec *out, DecStatus *st)
-{
-    int64_t p;
-    if (__builtin_mul_overflow(x, y4, &p)) return false;
-    int64_t q = p / 10000, r = p % 10000;
-    *st = DEC_OK;
-    if (r != 0) {
-        int64_t ur = r < 0 ? -r : r;
-        if (ur * 2 > 10000 || (ur * 2 == 10000 && (q & 1))) q += p < 0 ? -1 : 1;
-        *st = DEC_INEXACT;
-    }
-    *out = q;
-    return true;
-}
-
-DecStatus dec_mul(Dec a, Dec b, Dec *out)
+DecStatus dec_mul_wide(Dec a, Dec b, Dec *out)
 {
     if (a == DEC_NULL || b == DEC_NULL) return DEC_OVERFLOW;
     if (a < INT64_MIN || a > INT64_MAX || b < INT64_MIN || b > INT64_MAX)
         return mul_slow(a, b, out);
-    /* A 128-bit division costs more than the rest of a product: an operand
-    ** with at most 4 decimals keeps it all in 64 bits. */
-    int64_t x = (int64_t)a, y = (int64_t)b;
-    DecStatus st;
-    if (y % 100000000 == 0 && mul_short(x, y / 100000000, out, &st)) return st;
-    if (x % 100000000 == 0 && mul_short(y, x / 100000000, out, &st)) return st;
     /* Both within 2^63, so the product is within 2^126. */
     Dec p = a * b;
     Dec q = p / DEC_SCALE, r = p % DEC_SCALE;

@@ -55,7 +55,42 @@ double dec_to_double(Dec a); /* for display-only uses such as charts */
 
 DecStatus dec_add(Dec a, Dec b, Dec *out);
 DecStatus dec_sub(Dec a, Dec b, Dec *out);
-DecStatus dec_mul(Dec a, Dec b, Dec *out);
+/* dec_mul's general case: operands beyond 64 bits, or both with more than
+** four decimals. */
+DecStatus dec_mul_wide(Dec a, Dec b, Dec *out);
+
+/* x * y4 / 10^4, rounded half to even, when it fits in 64 bits: the
+** product of x and a y with at most 4 decimals (y4 = y / 10^8 units), as
+** most scores times most weights are. false when it does not fit. */
+static inline bool dec_mul_short(int64_t x, int64_t y4, Dec *out, DecStatus *st)
+{
+    int64_t p;
+    if (__builtin_mul_overflow(x, y4, &p)) return false;
+    int64_t q = p / 10000, r = p % 10000;
+    *st = DEC_OK;
+    if (r != 0) {
+        int64_t ur = r < 0 ? -r : r;
+        if (ur * 2 > 10000 || (ur * 2 == 10000 && (q & 1))) q += p < 0 ? -1 : 1;
+        *st = DEC_INEXACT;
+    }
+    *out = q;
+    return true;
+}
+
+/* a * b, rounded half to even at the 12th digit (DEC_INEXACT when it was).
+** Inline for the common case, where a 128-bit division costs more than the
+** rest of the product: both operands within 64 bits and one of them with at
+** most 4 decimals. (DEC_NULL is outside 64 bits: dec_mul_wide refuses it.) */
+static inline DecStatus dec_mul(Dec a, Dec b, Dec *out)
+{
+    if (a >= INT64_MIN && a <= INT64_MAX && b >= INT64_MIN && b <= INT64_MAX) {
+        int64_t x = (int64_t)a, y = (int64_t)b;
+        DecStatus st;
+        if (y % 100000000 == 0 && dec_mul_short(x, y / 100000000, out, &st)) return st;
+        if (x % 100000000 == 0 && dec_mul_short(y, x / 100000000, out, &st)) return st;
+    }
+    return dec_mul_wide(a, b, out);
+}
 DecStatus dec_div(Dec a, Dec b, Dec *out);
 DecStatus dec_neg(Dec a, Dec *out);
 /* Rounds to `digits` fractional digits, 0 <= digits <= DEC_DIGITS. */
