@@ -48,8 +48,29 @@ bool fold_lookup_shape(const Table *t, const Expr *e, int *col)
     return false;
 }
 
-/* Largest table a lookup filter may index by text id. */
-#define LOOKUP_MAX_ID (1u << 16)
+Value *fold_value_rows(Eval *ev, const Table *t, int col, int *nv, uint32_t *size)
+{
+    const Column *c = t->cols[col];
+    int n = c->kind == COL_BOOL ? 2 : c->type.enum_vals ? c->type.enum_vals->n : 0;
+    uint32_t keys = c->kind == COL_BOOL ? 2 : 0;
+    for (int i = 0; c->kind == COL_ENUM && i < n; i++)
+        if (c->enum_ids[i] + 1 > keys) keys = c->enum_ids[i] + 1;
+    if (n <= 0 || keys > FOLD_MAX_KEY || n + 1 > EVAL_BATCH) return NULL;
+    size_t stride = (size_t)t->ncols;
+    Value *rows = ev_alloc(ev, sizeof(Value) * stride * (size_t)(n + 1));
+    for (int i = 0; i <= n; i++) {
+        Value *v = &rows[(size_t)i * stride + (size_t)col];
+        if (i == n)
+            v->null = true;
+        else if (c->kind == COL_BOOL)
+            v->b = i == 1;
+        else
+            v->t = c->enum_ids[i];
+    }
+    *nv = n;
+    *size = keys;
+    return rows;
+}
 
 /* The filter's answer (0, 1, or 2 for absent) for each value of its column:
 ** indexed by the value's text id for an enum, by 0/1 for a bool; the answer
@@ -57,26 +78,15 @@ bool fold_lookup_shape(const Table *t, const Expr *e, int *col)
 static void build_lookup(Eval *ev, Table *t, RelAgg *ag, int col)
 {
     const Column *c = t->cols[col];
-    int nv = c->kind == COL_BOOL ? 2 : c->type.enum_vals ? c->type.enum_vals->n : 0;
-    uint32_t size = c->kind == COL_BOOL ? 2 : 0;
-    for (int i = 0; c->kind == COL_ENUM && i < nv; i++)
-        if (c->enum_ids[i] + 1 > size) size = c->enum_ids[i] + 1;
-    if (nv <= 0 || size > LOOKUP_MAX_ID || nv + 1 > EVAL_BATCH) return;
-    size_t stride = (size_t)t->ncols;
-    Value *rows = ev_alloc(ev, sizeof(Value) * stride * (size_t)(nv + 1));
+    int nv;
+    uint32_t size;
+    Value *rows = fold_value_rows(ev, t, col, &nv, &size);
+    if (!rows) return;
     uint32_t lines[EVAL_BATCH] = {0};
     int32_t idx[EVAL_BATCH];
     uint8_t out[EVAL_BATCH];
-    for (int i = 0; i <= nv; i++) {
-        Value *v = &rows[(size_t)i * stride + (size_t)col];
+    for (int i = 0; i <= nv; i++)
         idx[i] = i;
-        if (i == nv)
-            v->null = true;
-        else if (c->kind == COL_BOOL)
-            v->b = i == 1;
-        else
-            v->t = c->enum_ids[i];
-    }
     ev->rowbuf = rows;
     ev->buf_lines = lines;
     ev->row_ncols = t->ncols;

@@ -32,9 +32,6 @@
 #define ANSWER_LEFT 3 /* not answered: evaluate left[value] */
 #define TRUTH_NULL  2
 
-/* Largest text id the table from values to indexes may be indexed by. */
-#define PART_MAX_ID (1u << 16)
-
 /* What e comes to for one value of the column: an answer (0, 1 or
 ** TRUTH_NULL), or ANSWER_LEFT with *left the expression still to evaluate. */
 typedef struct Part {
@@ -105,22 +102,11 @@ FilterParts *filter_parts_build(Eval *ev, const Table *t, Expr *where)
     int col = coded_column(t, where);
     if (col < 0) return NULL;
     const Column *c = t->cols[col];
-    int nv = c->kind == COL_BOOL ? 2 : c->type.enum_vals ? c->type.enum_vals->n : 0;
-    uint32_t size = c->kind == COL_BOOL ? 2 : 0;
-    for (int i = 0; c->kind == COL_ENUM && i < nv; i++)
-        if (c->enum_ids[i] + 1 > size) size = c->enum_ids[i] + 1;
-    if (nv <= 0 || size > PART_MAX_ID || nv + 1 > EVAL_BATCH) return NULL;
-    size_t stride = (size_t)t->ncols;
-    Builder b = {ev, t, col, ev_alloc(ev, sizeof(Value) * stride * (size_t)(nv + 1))};
-    for (int i = 0; i <= nv; i++) {
-        Value *v = &b.rows[(size_t)i * stride + (size_t)col];
-        if (i == nv)
-            v->null = true;
-        else if (c->kind == COL_BOOL)
-            v->b = i == 1;
-        else
-            v->t = c->enum_ids[i];
-    }
+    int nv;
+    uint32_t size;
+    Value *made_up = fold_value_rows(ev, t, col, &nv, &size);
+    if (!made_up) return NULL;
+    Builder b = {ev, t, col, made_up};
     uint32_t lines[EVAL_BATCH] = {0};
     Value *rowbuf = ev->rowbuf;
     const uint32_t *buf_lines = ev->buf_lines;

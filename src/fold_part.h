@@ -30,6 +30,13 @@ void filter_parts_free(Eval *ev, FilterParts *p);
 ** buf. */
 void filter_parts_eval(Eval *ev, const Table *t, const FilterParts *p, const Value *buf, int k,
                        const uint8_t *act, uint8_t *w);
+/* Largest text id a table indexed by the values of a coded column may have. */
+#define FOLD_MAX_KEY (1u << 16)
+/* fold.c: one made-up row of t per value of coded column col, the empty
+** cell last (row *nv), for answering a filter on each value; *size: the
+** largest key (text id, or 0/1) + 1. NULL when the column has too many
+** values or keys to tabulate. Free with ev_free. */
+Value *fold_value_rows(Eval *ev, const Table *t, int col, int *nv, uint32_t *size);
 /* fold.c: does e read only literals, params and the enum or bool column
 ** *col of the row (ops ==, !=, in, not, and, or)? *col is -1 until a column
 ** is seen. */

@@ -68,6 +68,51 @@ static const unsigned char *seq_start(const unsigned char *s, const unsigned cha
 #define CARRY      (TOO_SHORT | TOO_LONG | TWO_CONTS)
 #define BIG        (CARRY | TOO_LARGE | LARGE_1000)
 
+/* The three lookup tables, for both the SSSE3 and the AVX2 forms. */
+#define C8 (TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | LARGE_1000)
+#define C9 (TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE)
+#define CA (TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE)
+static const uint8_t HI1_TABLE[16] = {TOO_LONG,
+                                      TOO_LONG,
+                                      TOO_LONG,
+                                      TOO_LONG,
+                                      TOO_LONG,
+                                      TOO_LONG,
+                                      TOO_LONG,
+                                      TOO_LONG,
+                                      TWO_CONTS,
+                                      TWO_CONTS,
+                                      TWO_CONTS,
+                                      TWO_CONTS,
+                                      TOO_SHORT | OVERLONG_2,
+                                      TOO_SHORT,
+                                      TOO_SHORT | OVERLONG_3 | SURROGATE,
+                                      TOO_SHORT | TOO_LARGE | LARGE_1000};
+static const uint8_t LO1_TABLE[16] = {CARRY | OVERLONG_3 | OVERLONG_2 | LARGE_1000,
+                                      CARRY | OVERLONG_2,
+                                      CARRY,
+                                      CARRY,
+                                      CARRY | TOO_LARGE,
+                                      BIG,
+                                      BIG,
+                                      BIG,
+                                      BIG,
+                                      BIG,
+                                      BIG,
+                                      BIG,
+                                      BIG,
+                                      BIG | SURROGATE,
+                                      BIG,
+                                      BIG};
+static const uint8_t HI2_TABLE[16] = {
+    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+    C8,        C9,        CA,        CA,        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT};
+
+static inline __m128i table(const uint8_t *t)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)t);
+}
+
 static inline SSSE3 __m128i nibble_hi(__m128i v)
 {
     return _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f));
@@ -76,21 +121,7 @@ static inline SSSE3 __m128i nibble_hi(__m128i v)
 /* Nonzero bytes where in (after prev) is not valid UTF-8. */
 static inline SSSE3 __m128i block_errors(__m128i in, __m128i prev)
 {
-    const __m128i hi1_t = _mm_setr_epi8(
-        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TWO_CONTS,
-        TWO_CONTS, TWO_CONTS, TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
-        TOO_SHORT | OVERLONG_3 | SURROGATE, (char)(TOO_SHORT | TOO_LARGE | LARGE_1000));
-    const __m128i lo1_t = _mm_setr_epi8((char)(CARRY | OVERLONG_3 | OVERLONG_2 | LARGE_1000),
-                                        (char)(CARRY | OVERLONG_2), (char)CARRY, (char)CARRY,
-                                        (char)(CARRY | TOO_LARGE), (char)BIG, (char)BIG, (char)BIG,
-                                        (char)BIG, (char)BIG, (char)BIG, (char)BIG, (char)BIG,
-                                        (char)(BIG | SURROGATE), (char)BIG, (char)BIG);
-    const char c8 = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | LARGE_1000);
-    const char c9 = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE);
-    const char ca = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE);
-    const __m128i hi2_t =
-        _mm_setr_epi8(TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
-                      TOO_SHORT, c8, c9, ca, ca, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
+    const __m128i hi1_t = table(HI1_TABLE), lo1_t = table(LO1_TABLE), hi2_t = table(HI2_TABLE);
     __m128i prev1 = _mm_alignr_epi8(in, prev, 15);
     __m128i sc = _mm_and_si128(_mm_shuffle_epi8(hi1_t, nibble_hi(prev1)),
                                _mm_shuffle_epi8(lo1_t, _mm_and_si128(prev1, _mm_set1_epi8(0x0f))));
@@ -151,24 +182,9 @@ static inline AVX2 __m256i nibble_hi256(__m256i v)
 
 static inline AVX2 __m256i block_errors256(__m256i in, __m256i prev)
 {
-    const __m128i hi1 = _mm_setr_epi8(
-        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TWO_CONTS,
-        TWO_CONTS, TWO_CONTS, TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
-        TOO_SHORT | OVERLONG_3 | SURROGATE, (char)(TOO_SHORT | TOO_LARGE | LARGE_1000));
-    const __m128i lo1 = _mm_setr_epi8((char)(CARRY | OVERLONG_3 | OVERLONG_2 | LARGE_1000),
-                                      (char)(CARRY | OVERLONG_2), (char)CARRY, (char)CARRY,
-                                      (char)(CARRY | TOO_LARGE), (char)BIG, (char)BIG, (char)BIG,
-                                      (char)BIG, (char)BIG, (char)BIG, (char)BIG, (char)BIG,
-                                      (char)(BIG | SURROGATE), (char)BIG, (char)BIG);
-    const char c8 = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | LARGE_1000);
-    const char c9 = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE);
-    const char ca = (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE);
-    const __m128i hi2 =
-        _mm_setr_epi8(TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
-                      TOO_SHORT, c8, c9, ca, ca, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
-    const __m256i hi1_t = _mm256_broadcastsi128_si256(hi1),
-                  lo1_t = _mm256_broadcastsi128_si256(lo1),
-                  hi2_t = _mm256_broadcastsi128_si256(hi2);
+    const __m256i hi1_t = _mm256_broadcastsi128_si256(table(HI1_TABLE)),
+                  lo1_t = _mm256_broadcastsi128_si256(table(LO1_TABLE)),
+                  hi2_t = _mm256_broadcastsi128_si256(table(HI2_TABLE));
     __m256i prev1 = PREV256(in, prev, 1);
     __m256i sc = _mm256_and_si256(
         _mm256_shuffle_epi8(hi1_t, nibble_hi256(prev1)),
