@@ -202,6 +202,26 @@ static void value_rows(Eval *ev, void *ctx)
     vr->fn(ev, vr->v);
 }
 
+bool eval_rows_try(Eval *ev, RowsFn fn, void *ctx)
+{
+    Diags quiet, *d = ev->d;
+    jmp_buf *outer = ev->on_error, here;
+    diags_init(&quiet);
+    ev->d = &quiet;
+    ev->on_error = &here;
+    volatile bool ok = true;
+    if (setjmp(here) == 0)
+        eval_rows_split(ev, fn, ctx, NULL);
+    else
+        ok = false;
+    ev->d = d;
+    ev->on_error = outer;
+    ev->lo = 0;
+    ev->hi = ev->nrows;
+    diags_free(&quiet);
+    return ok;
+}
+
 void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn)
 {
     ValueRows vr = {v, fn};

@@ -128,6 +128,10 @@ void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn);
 ** straight into arrays indexed by row. */
 typedef void (*RowsFn)(Eval *ev, void *ctx);
 void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers);
+/* The same for an fn that writes no NumCol, reporting nothing: false when a
+** row failed, for a caller that then works in row order to report the
+** error a row-by-row pass meets first (the state any row built is kept). */
+bool eval_rows_try(Eval *ev, RowsFn fn, void *ctx);
 /* Is the indicator scored for this row: every enclosing variant was taken? */
 bool indicator_active(Eval *ev, Indicator *ind, int32_t row);
 Value value_get(Eval *ev, ValueDef *v, int32_t row);

@@ -58,7 +58,8 @@ static void cond_column(Eval *ev, Expr *e, const char *what, uint8_t *out)
 static void apply_vetoes(Eval *ev, Decision *dec)
 {
     Model *m = ev->m;
-    uint8_t *fired = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+    /* Unset: each condition sets every row before this reads it. */
+    uint8_t *fired = ev_alloc_unset(ev, (size_t)(ev->nrows ? ev->nrows : 1));
     for (int32_t row = 0; row < ev->nrows; row++)
         dec[row].forced = -1;
     for (int i = 0; i < m->nvetoes; i++) {
@@ -80,7 +81,7 @@ static void eligibility(Eval *ev)
 {
     Model *m = ev->m;
     size_t ng = (size_t)m->ngrades;
-    uint8_t *ok = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+    uint8_t *ok = ev_alloc_unset(ev, (size_t)(ev->nrows ? ev->nrows : 1)); /* read once set */
     for (int gi = 0; gi < m->ngrades; gi++) {
         GradeRule *rule = m->grades[gi].rule;
         if (rule->require) cond_column(ev, rule->require, "the eligibility condition", ok);
@@ -106,34 +107,65 @@ static int override_grade(Eval *ev, int32_t row)
               intern_str(m->strings, t, NULL), m->override_col->name);
 }
 
-/* Quota per group; it must be a whole number and the same for all members. */
+/* The quota of one row: a whole number of persons. */
+static int64_t quota_of(Eval *ev, GradeRule *rule, int32_t row, Value v)
+{
+    int64_t k;
+    if (v.null) eval_fail(ev, rule->quota, row, "the quota of '%s' has no value", rule->name);
+    if (!dec_to_int64(v.n, &k) || k < 0) {
+        char buf[DEC_FMT_MAX];
+        dec_format(v.n, buf);
+        eval_fail(ev, rule->quota, row,
+                  "the quota of '%s' must be a whole number of persons, not %s (round it with "
+                  "floor, round or ceil)",
+                  rule->name, buf);
+    }
+    return k;
+}
+
+typedef struct QuotaRows {
+    GradeRule *rule;
+    int64_t *k; /* per row */
+} QuotaRows;
+
+static void quota_rows(Eval *ev, void *ctx)
+{
+    QuotaRows *c = ctx;
+    int32_t rows[EVAL_BATCH];
+    Value vals[EVAL_BATCH];
+    for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
+        int n = ev->hi - start < EVAL_BATCH ? ev->hi - start : EVAL_BATCH;
+        for (int i = 0; i < n; i++)
+            rows[i] = start + i;
+        eval_vec(ev, c->rule->quota, rows, n, NULL, vals);
+        for (int i = 0; i < n; i++)
+            c->k[start + i] = quota_of(ev, c->rule, start + i, vals[i]);
+    }
+}
+
+/* Quota per group; it must be a whole number and the same for all members.
+** Worked out for every row on two threads; when a row fails, again in row
+** order, for the error that order meets first (a row differing from its
+** group's first can come before the row that failed). */
 static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int32_t ngroups)
 {
     int64_t *q = ev_alloc(ev, sizeof(int64_t) * (size_t)(ngroups ? ngroups : 1));
     int32_t *first = ev_alloc(ev, sizeof(int32_t) * (size_t)(ngroups ? ngroups : 1));
     for (int32_t g = 0; g < ngroups; g++)
         first[g] = -1;
+    QuotaRows c = {rule, ev_alloc_unset(ev, sizeof(int64_t) * (size_t)(ev->nrows ? ev->nrows : 1))};
+    bool all = eval_rows_try(ev, quota_rows, &c);
     int32_t rows[EVAL_BATCH];
     Value vals[EVAL_BATCH];
     for (int32_t row = 0; row < ev->nrows; row++) {
         int i = row % EVAL_BATCH;
-        if (i == 0) {
+        if (i == 0 && !all) {
             int n = ev->nrows - row < EVAL_BATCH ? ev->nrows - row : EVAL_BATCH;
             for (int k = 0; k < n; k++)
                 rows[k] = row + k;
             eval_vec(ev, rule->quota, rows, n, NULL, vals);
         }
-        Value v = vals[i];
-        int64_t k;
-        if (v.null) eval_fail(ev, rule->quota, row, "the quota of '%s' has no value", rule->name);
-        if (!dec_to_int64(v.n, &k) || k < 0) {
-            char buf[DEC_FMT_MAX];
-            dec_format(v.n, buf);
-            eval_fail(ev, rule->quota, row,
-                      "the quota of '%s' must be a whole number of persons, not %s (round it with "
-                      "floor, round or ceil)",
-                      rule->name, buf);
-        }
+        int64_t k = all ? c.k[row] : quota_of(ev, rule, row, vals[i]);
         int32_t g = gid ? gid[row] : 0;
         if (first[g] < 0) {
             first[g] = row;
@@ -145,8 +177,26 @@ static int64_t *group_quotas(Eval *ev, GradeRule *rule, const int32_t *gid, int3
                       intern_str(ev->m->strings, ev->m->assessed->key_text[first[g]], NULL));
         }
     }
+    ev_free(ev, c.k);
     ev_free(ev, first);
     return q;
+}
+
+typedef struct WhenRows {
+    Expr *e;
+    uint8_t *out;
+} WhenRows;
+
+static void when_rows(Eval *ev, void *ctx)
+{
+    WhenRows *c = ctx;
+    int32_t rows[EVAL_BATCH];
+    for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
+        int n = ev->hi - start < EVAL_BATCH ? ev->hi - start : EVAL_BATCH;
+        for (int i = 0; i < n; i++)
+            rows[i] = start + i;
+        vec_bool(ev, c->e, rows, n, NULL, c->out + start);
+    }
 }
 
 /* Each grade's condition for every row, when it cannot fail: reading it for
@@ -156,17 +206,12 @@ static uint8_t **when_columns(Eval *ev)
 {
     Model *m = ev->m;
     uint8_t **when = ev_alloc(ev, sizeof(uint8_t *) * (size_t)m->ngrades);
-    int32_t rows[EVAL_BATCH];
     for (int gi = 0; gi < m->ngrades; gi++) {
         Expr *e = m->grades[gi].rule->when;
         if (!e || !expr_infallible(e)) continue;
-        when[gi] = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
-        for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-            int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
-            for (int i = 0; i < n; i++)
-                rows[i] = start + i;
-            vec_bool(ev, e, rows, n, NULL, when[gi] + start);
-        }
+        when[gi] = ev_alloc_unset(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+        WhenRows c = {e, when[gi]};
+        eval_rows_split(ev, when_rows, &c, NULL);
     }
     return when;
 }

@@ -28,7 +28,8 @@ static bool encode_key64(Eval *ev, Expr *e, bool desc, int64_t *out, size_t stri
     int32_t n = ev->nrows, rows[EVAL_BATCH];
     Value v[EVAL_BATCH];
     BaseType type = e->bound->type.base;
-    uint32_t *ids = type == T_TEXT ? ev_alloc(ev, sizeof(uint32_t) * (size_t)(n ? n : 1)) : NULL;
+    uint32_t *ids =
+        type == T_TEXT ? ev_alloc_unset(ev, sizeof(uint32_t) * (size_t)(n ? n : 1)) : NULL;
     bool fits = true;
     for (int32_t start = 0; start < n && fits; start += EVAL_BATCH) {
         int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
@@ -71,9 +72,10 @@ static int32_t *rank_order64(Eval *ev, const int32_t *gid, int32_t ngroups)
     Decl *gd = ev->m->grades_decl;
     int nk = gd->order.n;
     size_t nn = (size_t)(ev->nrows ? ev->nrows : 1);
-    int64_t *first = nk ? ev_alloc(ev, sizeof(int64_t) * nn) : NULL;
+    /* Unset: encode_key64 writes every row of each key (or gives up). */
+    int64_t *first = nk ? ev_alloc_unset(ev, sizeof(int64_t) * nn) : NULL;
     int nmore = nk > 1 ? nk - 1 : 0;
-    int64_t *more = nmore ? ev_alloc(ev, sizeof(int64_t) * nn * (size_t)nmore) : NULL;
+    int64_t *more = nmore ? ev_alloc_unset(ev, sizeof(int64_t) * nn * (size_t)nmore) : NULL;
     bool ok = true, last_free = false;
     for (int k = 0; k < nk && ok; k++) {
         OrderKey *key = gd->order.items[k];
@@ -86,7 +88,7 @@ static int32_t *rank_order64(Eval *ev, const int32_t *gid, int32_t ngroups)
     if (ok && last_free && nk == 2) nmore = 0;
     int32_t *perm = NULL;
     if (ok) {
-        perm = ev_alloc(ev, sizeof(int32_t) * nn);
+        perm = ev_alloc_unset(ev, sizeof(int32_t) * nn); /* a permutation: every slot set */
         rank_sort_encoded(first, more, nmore, gid, ngroups, ev->key_rank, ev->nrows, perm);
     }
     ev_free(ev, first);

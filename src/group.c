@@ -201,7 +201,7 @@ void group_build(Eval *ev, Group *g)
     if (group_build_coded(ev, g)) return;
     int32_t n = ev->nrows;
     int k = g->keys.n < 16 ? g->keys.n : 16;
-    g->gid = ev_alloc(ev, sizeof(int32_t) * (size_t)(n ? n : 1));
+    g->gid = ev_alloc_unset(ev, sizeof(int32_t) * (size_t)(n ? n : 1)); /* every row set below */
     GroupTable t = {.cap = 64, .gcap = 16, .k = k ? k : 1};
     t.slots = ev_alloc(ev, sizeof(int32_t) * t.cap);
     memset(t.slots, 0xff, sizeof(int32_t) * t.cap);
@@ -276,9 +276,9 @@ static int rank_cmp_asc(const void *pa, const void *pb)
 static void compute_rank(Eval *ev, GroupAgg *ga)
 {
     int32_t n = ev->nrows;
-    RankItem *items = ev_alloc(ev, sizeof(RankItem) * (size_t)(n ? n : 1));
+    RankItem *items = ev_alloc_unset(ev, sizeof(RankItem) * (size_t)(n ? n : 1));
     int32_t m = 0;
-    ga->per_person = ev_alloc(ev, sizeof(Dec) * (size_t)(n ? n : 1));
+    ga->per_person = ev_alloc_unset(ev, sizeof(Dec) * (size_t)(n ? n : 1)); /* every row set */
     for (int32_t row = 0; row < n; row++) {
         Value x = eval_expr(ev, ga->arg, row);
         ga->per_person[row] = DEC_NULL;
@@ -382,7 +382,7 @@ static void compute_spread(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *mean)
     if (ga->fn == FN_STDDEV) {
         memcpy(ga->per_group, sq, sizeof(Dec) * (size_t)ng);
     } else {
-        ga->per_person = ev_alloc(ev, sizeof(Dec) * (size_t)(ev->nrows ? ev->nrows : 1));
+        ga->per_person = ev_alloc_unset(ev, sizeof(Dec) * (size_t)(ev->nrows ? ev->nrows : 1));
         for (int32_t row = 0; row < ev->nrows; row++) {
             Value x = eval_expr(ev, ga->arg, row);
             int32_t gid = ga->g->gid[row];

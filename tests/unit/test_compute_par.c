@@ -282,3 +282,186 @@ Test(compute_par, an_empty_veto_condition_in_the_second_half_names_its_person)
                     "P007777)");
     kt_free(&r);
 }
+
+/* ---- eval_rows_try: the same split, reporting nothing ---- */
+
+static void mark_rows(Eval *ev, void *ctx)
+{
+    uint8_t *seen = ctx;
+    for (int32_t row = ev->lo; row < ev->hi; row++) {
+        if (row == plan.fail_at[0]) eval_fail(ev, NULL, row, "failed at row %d", (int)row);
+        seen[row]++;
+    }
+}
+
+static bool try_rows(int32_t nrows, int32_t fail_at, uint8_t *seen, size_t *ndiags)
+{
+    plan = CLEAN;
+    plan.fail_at[0] = fail_at;
+    Model m = {0};
+    Diags d;
+    diags_init(&d);
+    Eval ev = {0};
+    ev.m = &m;
+    ev.d = &d;
+    ev.nrows = nrows;
+    jmp_buf on_error;
+    ev.on_error = &on_error;
+    bool ok = false;
+    if (setjmp(on_error) == 0) {
+        ok = eval_rows_try(&ev, mark_rows, seen);
+        cr_expect_eq(ev.on_error, &on_error);
+        cr_expect_eq(ev.d, &d);
+        cr_expect_eq(ev.lo, 0);
+        cr_expect_eq(ev.hi, nrows);
+    } else {
+        cr_assert_fail("eval_rows_try jumped out");
+    }
+    *ndiags = d.n;
+    eval_free_all(&ev);
+    diags_free(&d);
+    return ok;
+}
+
+Test(compute_par, tried_rows_are_each_computed_once)
+{
+    uint8_t *seen = calloc(20000, 1);
+    size_t nd;
+    cr_expect(try_rows(20000, -1, seen, &nd));
+    cr_expect_eq(nd, 0);
+    for (int32_t row = 0; row < 20000; row++)
+        cr_assert_eq(seen[row], 1, "row %d computed %d times", (int)row, seen[row]);
+    free(seen);
+}
+
+Test(compute_par, a_tried_row_that_fails_is_not_reported)
+{
+    const int32_t at[] = {3, 15000};
+    for (int i = 0; i < 2; i++) {
+        uint8_t *seen = calloc(20000, 1);
+        size_t nd;
+        cr_expect_not(try_rows(20000, at[i], seen, &nd), "row %d", (int)at[i]);
+        cr_expect_eq(nd, 0);
+        free(seen);
+    }
+}
+
+/* ---- quotas and grade conditions, worked out on two threads ---- */
+
+static const char *const quota_table =
+    "table persons key pid { x: int  cat: enum[\"甲\", \"乙\"]  flag: bool  note: text? }\n"
+    "assess persons\n"
+    "indicator s = x\n";
+
+static KtResult run_quota(const char *quota)
+{
+    char scheme[1024];
+    snprintf(scheme, sizeof scheme, "%sgrades by total desc { 优 quota %s\n 合格 }\n", quota_table,
+             quota);
+    char *csv = persons(0, 9000);
+    KtResult r = kt_run(scheme, FILES("persons.csv", csv), NULL);
+    free(csv);
+    return r;
+}
+
+Test(compute_par, a_quota_that_is_no_whole_number_in_the_second_half_names_its_person)
+{
+    KtResult r = run_quota("if pid == \"P007777\" then 0.5 else 1");
+    kt_expect_error(r, KT_RUN_FAILED,
+                    "the quota of '优' must be a whole number of persons, not 0.5 (round it with "
+                    "floor, round or ceil) (persons P007777)");
+    kt_free(&r);
+}
+
+/* Row by row, P000010's differing quota comes first; the rows on two
+** threads meet P007777's first, which must not be what is reported. */
+Test(compute_par, a_quota_differing_early_outranks_a_later_row_that_fails)
+{
+    const char *later[] = {"0.5", "1 / (x - x)", "x - x - 1"};
+    for (int i = 0; i < 3; i++) {
+        char quota[256];
+        snprintf(quota, sizeof quota,
+                 "if pid == \"P000010\" then 2 else if pid == \"P007777\" then %s else 1",
+                 later[i]);
+        KtResult r = run_quota(quota);
+        kt_expect_error(r, KT_RUN_FAILED,
+                        "the quota of '优' differs within one group: 2 here, 1 for P000000 "
+                        "(persons P000010)");
+        kt_free(&r);
+    }
+}
+
+Test(compute_par, a_quota_failing_in_the_first_batch_is_reported_there)
+{
+    KtResult r = run_quota("if pid == \"P000003\" then 1 / (x - x) else 1");
+    kt_expect_error(r, KT_RUN_FAILED, "division by zero (persons P000003)");
+    kt_free(&r);
+}
+
+typedef struct Person {
+    int x, cat, row;
+} Person;
+
+static int by_x_desc(const void *pa, const void *pb)
+{
+    const Person *a = pa, *b = pb;
+    if (a->cat != b->cat) return a->cat - b->cat;
+    if (a->x != b->x) return a->x > b->x ? -1 : 1;
+    return a->row - b->row;
+}
+
+/* The grades of 9,000 persons, worked out here from the table: per group,
+** by x descending, the quota of 优 to those with x >= 30000, then 良 to
+** x >= 10000. */
+Test(compute_par, grades_over_two_threads_are_those_worked_out_by_hand)
+{
+    char *csv = persons(0, 9000);
+    KtResult r = kt_run("table persons key pid { x: int  cat: enum[\"甲\", \"乙\"]  flag: bool  "
+                        "note: text? }\n"
+                        "assess persons\n"
+                        "group G = persons by cat\n"
+                        "indicator s = x\n"
+                        "grades within G by total desc, pid { 优 quota floor(15% * count(G)) "
+                        "when total >= 30000\n 良 when total >= 10000\n 合格 }\n",
+                        FILES("persons.csv", csv), NULL);
+    cr_assert_eq(r.stage, KT_OK, "%s", r.diags);
+    Person *p = calloc(9000, sizeof *p);
+    int count[2] = {0, 0};
+    const char *line = strchr(csv, '\n') + 1;
+    for (int i = 0; i < 9000; i++) {
+        p[i].row = i;
+        p[i].x = atoi(strchr(line, ',') + 1);
+        p[i].cat = strstr(line, "乙") && strstr(line, "乙") < strchr(line, '\n');
+        count[p[i].cat]++;
+        line = strchr(line, '\n') + 1;
+    }
+    qsort(p, 9000, sizeof *p, by_x_desc);
+    char **grade = calloc(9000, sizeof *grade);
+    int *rank = calloc(9000, sizeof *rank);
+    int left[2] = {count[0] * 15 / 100, count[1] * 15 / 100};
+    for (int i = 0, pos = 0; i < 9000; i++) {
+        pos = i && p[i].cat == p[i - 1].cat ? pos + 1 : 1;
+        rank[p[i].row] = pos;
+        if (p[i].x >= 30000 && left[p[i].cat] > 0) {
+            left[p[i].cat]--;
+            grade[p[i].row] = "优";
+        } else {
+            grade[p[i].row] = p[i].x >= 10000 ? "良" : "合格";
+        }
+    }
+    /* Each line ends in the grade and the rank. */
+    const char *out = strchr(r.out, '\n') + 1;
+    for (int row = 0; row < 9000; row++) {
+        char want[64];
+        const char *nl = strchr(out, '\n');
+        size_t n = (size_t)snprintf(want, sizeof want, ",%s,%d", grade[row], rank[row]);
+        cr_assert((size_t)(nl - out) > n && strncmp(nl - n, want, n) == 0,
+                  "row %d: \"%.*s\", want it to end in \"%s\"", row, (int)(nl - out), out, want);
+        out = nl + 1;
+    }
+    free(grade);
+    free(rank);
+    free(p);
+    free(csv);
+    kt_free(&r);
+}
