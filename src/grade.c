@@ -21,74 +21,75 @@ typedef struct Decision {
     bool overridden;
 } Decision;
 
+/* A veto's condition or a grade's requirement, and where its answer for
+** each row goes. */
 typedef struct CondRows {
     Expr *e;
     const char *what;
-    uint8_t *out;
+    int index;  /* the veto's, or the grade's */
+    Veto *veto; /* or NULL: a requirement */
+    Decision *dec;
 } CondRows;
 
-/* Rows [ev->lo, ev->hi) of a condition, a batch at a time. */
+/* Rows [ev->lo, ev->hi) of a condition, a batch at a time, each answer put
+** to use at once: rows are split between threads, every row's state is its
+** own, and putting an answer to use twice (rows a block gave back are
+** computed again) leaves what once did. */
 static void cond_rows(Eval *ev, void *ctx)
 {
     CondRows *c = ctx;
+    Model *m = ev->m;
+    size_t ng = (size_t)m->ngrades;
+    Veto *v = c->veto;
     int32_t rows[EVAL_BATCH];
-    uint8_t v[EVAL_BATCH];
+    uint8_t x[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
         int n = ev->hi - start < EVAL_BATCH ? ev->hi - start : EVAL_BATCH;
         for (int i = 0; i < n; i++)
             rows[i] = start + i;
-        vec_bool(ev, c->e, rows, n, NULL, v);
+        vec_bool(ev, c->e, rows, n, NULL, x);
         for (int i = 0; i < n; i++) {
-            if (v[i] == 2)
-                eval_fail(ev, c->e, start + i, "%s is empty (it uses a value that is absent)",
-                          c->what);
-            c->out[start + i] = v[i];
-        }
-    }
-}
-
-/* A condition over every row (on two threads when there are many); empty
-** is an error. */
-static void cond_column(Eval *ev, Expr *e, const char *what, uint8_t *out)
-{
-    CondRows c = {e, what, out};
-    eval_rows_split(ev, cond_rows, &c, NULL);
-}
-
-static void apply_vetoes(Eval *ev, Decision *dec)
-{
-    Model *m = ev->m;
-    /* Unset: each condition sets every row before this reads it. */
-    uint8_t *fired = ev_alloc_unset(ev, (size_t)(ev->nrows ? ev->nrows : 1));
-    for (int32_t row = 0; row < ev->nrows; row++)
-        dec[row].forced = -1;
-    for (int i = 0; i < m->nvetoes; i++) {
-        Veto *v = m->vetoes[i];
-        cond_column(ev, v->decl->cond, "the veto's condition", fired);
-        for (int32_t row = 0; row < ev->nrows; row++) {
-            if (!fired[row]) continue;
-            Decision *d = &dec[row];
-            m->vetoes_fired[row] |= 1ull << i;
+            int32_t row = start + i;
+            if (x[i] == 2)
+                eval_fail(ev, c->e, row, "%s is empty (it uses a value that is absent)", c->what);
+            if (!v) {
+                m->eligible[(size_t)row * ng + (size_t)c->index] = x[i];
+                continue;
+            }
+            if (!x[i]) continue;
+            Decision *d = &c->dec[row];
+            m->vetoes_fired[row] |= 1ull << c->index;
             if (v->effect == VETO_FORCE && v->grade > d->forced) d->forced = (int8_t)v->grade;
             if (v->effect == VETO_UNGRADED) d->ungraded = true;
             if (v->effect == VETO_CAP && v->grade > d->cap) d->cap = (int8_t)v->grade;
         }
     }
-    ev_free(ev, fired);
+}
+
+static void apply_vetoes(Eval *ev, Decision *dec)
+{
+    Model *m = ev->m;
+    for (int32_t row = 0; row < ev->nrows; row++)
+        dec[row].forced = -1;
+    for (int i = 0; i < m->nvetoes; i++) {
+        CondRows c = {m->vetoes[i]->decl->cond, "the veto's condition", i, m->vetoes[i], dec};
+        eval_rows_split(ev, cond_rows, &c, NULL);
+    }
 }
 
 static void eligibility(Eval *ev)
 {
     Model *m = ev->m;
     size_t ng = (size_t)m->ngrades;
-    uint8_t *ok = ev_alloc_unset(ev, (size_t)(ev->nrows ? ev->nrows : 1)); /* read once set */
     for (int gi = 0; gi < m->ngrades; gi++) {
         GradeRule *rule = m->grades[gi].rule;
-        if (rule->require) cond_column(ev, rule->require, "the eligibility condition", ok);
-        for (int32_t row = 0; row < ev->nrows; row++)
-            m->eligible[(size_t)row * ng + (size_t)gi] = rule->require ? ok[row] : 2;
+        CondRows c = {rule->require, "the eligibility condition", gi, NULL, NULL};
+        if (rule->require)
+            eval_rows_split(ev, cond_rows, &c, NULL);
+        else
+            for (int32_t row = 0; row < ev->nrows; row++)
+                m->eligible[(size_t)row * ng + (size_t)gi] = 2;
     }
-    ev_free(ev, ok);
 }
 
 static int override_grade(Eval *ev, int32_t row)

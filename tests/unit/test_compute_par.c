@@ -412,7 +412,7 @@ static int by_x_desc(const void *pa, const void *pb)
 
 /* The grades of 9,000 persons, worked out here from the table: per group,
 ** by x descending, the quota of 优 to those with x >= 30000, then 良 to
-** x >= 10000. */
+** x >= 10000; a flag keeps a person from 优, and x < 0 forces 合格. */
 Test(compute_par, grades_over_two_threads_are_those_worked_out_by_hand)
 {
     char *csv = persons(0, 9000);
@@ -421,17 +421,21 @@ Test(compute_par, grades_over_two_threads_are_those_worked_out_by_hand)
                         "assess persons\n"
                         "group G = persons by cat\n"
                         "indicator s = x\n"
+                        "veto 限 when flag => at most 良\n"
+                        "veto 负 when x < 0 => 合格\n"
                         "grades within G by total desc, pid { 优 quota floor(15% * count(G)) "
                         "when total >= 30000\n 良 when total >= 10000\n 合格 }\n",
                         FILES("persons.csv", csv), NULL);
     cr_assert_eq(r.stage, KT_OK, "%s", r.diags);
     Person *p = calloc(9000, sizeof *p);
+    bool *flag = calloc(9000, sizeof *flag);
     int count[2] = {0, 0};
     const char *line = strchr(csv, '\n') + 1;
     for (int i = 0; i < 9000; i++) {
         p[i].row = i;
         p[i].x = atoi(strchr(line, ',') + 1);
         p[i].cat = strstr(line, "乙") && strstr(line, "乙") < strchr(line, '\n');
+        flag[i] = strstr(line, "是") && strstr(line, "是") < strchr(line, '\n');
         count[p[i].cat]++;
         line = strchr(line, '\n') + 1;
     }
@@ -442,7 +446,9 @@ Test(compute_par, grades_over_two_threads_are_those_worked_out_by_hand)
     for (int i = 0, pos = 0; i < 9000; i++) {
         pos = i && p[i].cat == p[i - 1].cat ? pos + 1 : 1;
         rank[p[i].row] = pos;
-        if (p[i].x >= 30000 && left[p[i].cat] > 0) {
+        if (p[i].x < 0) {
+            grade[p[i].row] = "合格";
+        } else if (p[i].x >= 30000 && !flag[p[i].row] && left[p[i].cat] > 0) {
             left[p[i].cat]--;
             grade[p[i].row] = "优";
         } else {
@@ -460,6 +466,7 @@ Test(compute_par, grades_over_two_threads_are_those_worked_out_by_hand)
         out = nl + 1;
     }
     free(grade);
+    free(flag);
     free(rank);
     free(p);
     free(csv);
