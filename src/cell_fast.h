@@ -48,6 +48,28 @@ static inline bool cell_same_middle(const char *s, const char *t, size_t len)
     return true;
 }
 
+/* Whether the n bytes at s and t are equal: inline for the short texts
+** keys are (a call to memcmp costs more than the comparison), with loads
+** that overlap rather than a loop over the tail. */
+static inline bool cell_same_text(const char *s, const char *t, size_t n)
+{
+    if (n > 16) return memcmp(s, t, n) == 0;
+    if (n >= 8) {
+        uint64_t a, b, c, d;
+        memcpy(&a, s, 8);
+        memcpy(&b, t, 8);
+        memcpy(&c, s + n - 8, 8);
+        memcpy(&d, t + n - 8, 8);
+        return ((a ^ b) | (c ^ d)) == 0;
+    }
+    if (n >= 4)
+        return ((cell_load4(s) ^ cell_load4(t)) |
+                (cell_load4(s + n - 4) ^ cell_load4(t + n - 4))) == 0;
+    for (size_t k = 0; k < n; k++)
+        if (s[k] != t[k]) return false;
+    return true;
+}
+
 static inline bool cell_enum_find(const Column *c, const char *s, size_t len, uint32_t *id)
 {
     uint32_t head, tail;

@@ -76,7 +76,7 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
     if (last->id && len == last->len) {
         size_t n;
         const char *prev = intern_text(m->strings, last->id, &n);
-        if (memcmp(prev, s, n) == 0) {
+        if (cell_same_text(prev, s, n)) {
             v->d = last->row;
             v->t = last->id;
             return true;
@@ -89,7 +89,7 @@ static bool parse_ref(Loader *L, Column *c, const char *s, size_t len, size_t fi
         uint32_t next = rt->key_text[r];
         size_t n;
         const char *str = intern_text(m->strings, next, &n);
-        if (n == len && memcmp(str, s, n) == 0) {
+        if (n == len && cell_same_text(str, s, n)) {
             id = next;
             row = r;
             break;

@@ -370,3 +370,21 @@ Test(cell_fast, the_inline_path_gives_what_cell_parse_gives)
     cr_expect(cell_fast(&yes, "是", strlen("是"), &v) && v.b);
     fixture_free(&f);
 }
+
+/* cell_same_text says what memcmp says, for every length up to past the
+** 16 bytes it compares inline and for a difference at every position. */
+Test(cell_fast, same_text_is_memcmp)
+{
+    char a[48], b[48];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t i = 0; i < n; i++)
+            a[i] = b[i] = (char)('a' + (i * 7) % 26);
+        cr_expect(cell_same_text(a, b, n), "equal, length %zu", n);
+        for (size_t at = 0; at < n; at++) {
+            b[at] ^= 0x40;
+            cr_expect_not(cell_same_text(a, b, n), "length %zu, differing at %zu", n, at);
+            cr_expect_eq(cell_same_text(a, b, at), true, "a shorter length stops before it");
+            b[at] ^= 0x40;
+        }
+    }
+}
