@@ -22,7 +22,11 @@
 #include <emmintrin.h>
 #endif
 
-#define PIPE_CHUNKS    4
+#define PIPE_CHUNKS 8
+/* A producer that found the ring full sleeps until this few chunks are
+** left: waking a thread costs the waker tens of microseconds on a virtual
+** machine, too much to pay for every chunk the consumer finishes. */
+#define PIPE_RESUME    4
 #define CHUNK_RECORDS  2048
 #define CHUNK_BYTES    (256 * 1024)
 #define THREAD_MIN_LEN (4 << 20) /* smaller files are read without a thread */
@@ -56,6 +60,7 @@ struct CsvPipe {
     pthread_cond_t filled, drained;
     Chunk chunks[PIPE_CHUNKS];
     int nfull;      /* chunks produced and not yet released by the consumer */
+    bool sleeping;  /* the producer waits for the ring to drain to PIPE_RESUME */
     int head, tail; /* next chunk to consume, next to produce */
     bool stop;
     /* consumer side */
@@ -170,8 +175,12 @@ static void *produce(void *arg)
     CsvPipe *p = arg;
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        while (p->nfull == PIPE_CHUNKS && !p->stop)
-            pthread_cond_wait(&p->drained, &p->mu);
+        if (p->nfull == PIPE_CHUNKS) {
+            p->sleeping = true;
+            while (p->nfull > PIPE_RESUME && !p->stop)
+                pthread_cond_wait(&p->drained, &p->mu);
+            p->sleeping = false;
+        }
         bool stop = p->stop;
         pthread_mutex_unlock(&p->mu);
         if (stop) return NULL;
@@ -295,7 +304,7 @@ int csvpipe_next(CsvPipe *p, const CsvField **fields, size_t *nfields, CsvError 
         if (c) { /* give the finished chunk back to the producer */
             p->head = (p->head + 1) % PIPE_CHUNKS;
             p->nfull--;
-            pthread_cond_signal(&p->drained);
+            if (p->sleeping && p->nfull <= PIPE_RESUME) pthread_cond_signal(&p->drained);
         }
         while (p->nfull == 0)
             pthread_cond_wait(&p->filled, &p->mu);
