@@ -66,11 +66,24 @@ static bool encode_key64(Eval *ev, Expr *e, bool desc, int64_t *out, size_t stri
     return fits;
 }
 
+/* Is the key the assessed table's text key ascending, which the final tie
+** order repeats? (Keys of whole numbers are ordered as numbers, the tie
+** order as texts.) */
+static bool is_tie_order(const Model *m, const OrderKey *key)
+{
+    const Bound *b = key->e->bound;
+    const Column *k = m->assessed->cols[m->assessed->key_col];
+    return !key->desc && b->kind == B_COL && b->npath == 1 && b->path[0] == k &&
+           k->kind == COL_TEXT;
+}
+
 /* The rank order from keys encoded in 64 bits; NULL when one does not fit. */
 static int32_t *rank_order64(Eval *ev, const int32_t *gid, int32_t ngroups)
 {
     Decl *gd = ev->m->grades_decl;
     int nk = gd->order.n;
+    /* "..., person_id asc" last is left to the tie order: not encoded. */
+    if (nk > 0 && is_tie_order(ev->m, gd->order.items[nk - 1])) nk--;
     size_t nn = (size_t)(ev->nrows ? ev->nrows : 1);
     /* Unset: encode_key64 writes every row of each key (or gives up). */
     int64_t *first = nk ? ev_alloc_unset(ev, sizeof(int64_t) * nn) : NULL;

@@ -293,6 +293,39 @@ Test(grade, date_keys_absent_values_and_the_key_descending)
     kt_free(&r);
 }
 
+/* The table key ascending as the last key: ties go by the key's text, in
+** whatever order the rows come. */
+Test(grade, the_table_key_ascending_last_orders_ties_by_its_text)
+{
+    KtResult r = kt_run("table persons key pid { s: decimal }\n"
+                        "assess persons\n"
+                        "indicator 分 = s\n"
+                        "grades by 分 desc, pid asc { 优 quota 2\n 合格 }\n",
+                        FILES("persons.csv", "pid,s\nP3,5\nP10,5\nP2,7\nP1,5\n"), NULL);
+    /* P2 (7), then the fives by text: P1, P10, P3 */
+    kt_expect_csv(r, HEADER "P1,5,5,0,0,5,,优,2\n"
+                            "P10,5,5,0,0,5,,合格,3\n"
+                            "P2,7,7,0,0,7,,优,1\n"
+                            "P3,5,5,0,0,5,,合格,4\n");
+    kt_free(&r);
+}
+
+/* A key of whole numbers ascending orders ties as numbers (9 before 10),
+** though the rows are written in the key's text order (10 before 9). */
+Test(grade, a_whole_number_key_ascending_last_orders_ties_as_numbers)
+{
+    KtResult r = kt_run("table persons key id { id: int  s: decimal }\n"
+                        "assess persons\n"
+                        "indicator 分 = s\n"
+                        "grades by 分 desc, id asc { 优 quota 1\n 合格 }\n",
+                        FILES("persons.csv", "id,s\n9,5\n10,5\n100,5\n"), NULL);
+    kt_expect_csv(r, "id,分,score,bonus_total,penalty_total,total,vetoes,grade,rank\n"
+                     "10,5,5,0,0,5,,合格,2\n"
+                     "100,5,5,0,0,5,,合格,3\n"
+                     "9,5,5,0,0,5,,优,1\n");
+    kt_free(&r);
+}
+
 /* A text key that is not the table key ranks by its text; absent last. */
 Test(grade, text_keys_with_absent_values)
 {
