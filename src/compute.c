@@ -94,16 +94,15 @@ static int batch_rows(int32_t start, int32_t end, int32_t *rows)
     return n;
 }
 
-static void ensure_choice(Eval *ev, ValueDef *v)
+/* The branch of variant v each row of [ev->lo, ev->hi) takes. */
+static void choice_rows(Eval *ev, void *ctx)
 {
-    if (v->choice) return;
-    eval_shared_init(ev);
+    ValueDef *v = ctx;
     Indicator *ind = v->ind;
-    v->choice = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
     int32_t rows[EVAL_BATCH];
     uint8_t c[EVAL_BATCH], open[EVAL_BATCH];
-    for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = batch_rows(start, ev->nrows, rows);
+    for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
+        int n = batch_rows(start, ev->hi, rows);
         memset(open, 1, (size_t)n);
         for (int k = 0; k < ind->branches.n; k++) {
             Branch *b = ind->branches.items[k];
@@ -120,6 +119,20 @@ static void ensure_choice(Eval *ev, ValueDef *v)
             }
         }
     }
+}
+
+/* Worked out for every row on first use, on two threads when there are
+** many; that use may be the first batch of a column being split, whose
+** rows are put back afterwards. */
+static void ensure_choice(Eval *ev, ValueDef *v)
+{
+    if (v->choice) return;
+    eval_shared_init(ev);
+    v->choice = ev_alloc(ev, (size_t)(ev->nrows ? ev->nrows : 1));
+    int32_t lo = ev->lo, hi = ev->hi;
+    eval_rows_split(ev, choice_rows, v, NULL);
+    ev->lo = lo;
+    ev->hi = hi;
 }
 
 /* An indicator is scored for a row when every enclosing variant chose the

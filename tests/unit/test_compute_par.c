@@ -283,6 +283,27 @@ Test(compute_par, an_empty_veto_condition_in_the_second_half_names_its_person)
     kt_free(&r);
 }
 
+/* The branch each row takes is worked out on two threads as well. */
+Test(compute_par, an_empty_variant_condition_in_the_second_half_names_its_person)
+{
+    char *csv = persons(0, 9000);
+    char *at = strstr(csv, "P007777,") + strlen("P007777,");
+    char *comma = strchr(at, ',');
+    memmove(at, comma, strlen(comma) + 1);
+    KtResult r = kt_run("table persons key pid { x: int?  cat: text  flag: bool  note: text? }\n"
+                        "assess persons\n"
+                        "indicator 总 {\n"
+                        "    when x > 100 { indicator a = 1 }\n"
+                        "    otherwise { indicator b = 2 }\n"
+                        "}\n",
+                        FILES("persons.csv", csv), NULL);
+    free(csv);
+    kt_expect_error(r, KT_RUN_FAILED,
+                    "the 'when' condition is empty (it uses a value that is absent) (persons "
+                    "P007777)");
+    kt_free(&r);
+}
+
 /* ---- eval_rows_try: the same split, reporting nothing ---- */
 
 static void mark_rows(Eval *ev, void *ctx)
