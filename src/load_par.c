@@ -102,7 +102,7 @@ static void part_init(Part *p, const Loader *L, Pieces *ps, bool own)
     p->L.csv = NULL;
     eval_fork(&p->ev, L->ev, &p->d, &p->exit, false);
     p->L.ev = &p->ev;
-    p->L.refs = xcalloc((size_t)(L->t->ncols ? L->t->ncols : 1), sizeof(RefCache));
+    p->L.refs = xcalloc_lines(sizeof(RefCache) * (size_t)(L->t->ncols ? L->t->ncols : 1));
     p->pieces = ps;
     /* Allocated here, so that the memory returns to this thread's heap for
     ** the columns computed next; emptied by the part's thread. */
@@ -142,16 +142,18 @@ static bool run_piece(Part *p)
     CsvError err;
     uint32_t lines[EVAL_BATCH];
     int k = 0, r;
+    uint64_t rows = 0;
     while ((r = csvpipe_next(p->L.csv, &f, &n, &err)) > 0) {
         Value *vals = p->buf + (size_t)k * (size_t)t->ncols;
         if (n != (size_t)p->L.nfields || !load_cells(&p->L, f, n, -1, vals)) return false;
         lines[k] = csvpipe_record_line(p->L.csv);
-        p->rows++;
+        rows++;
         if (++k == EVAL_BATCH) {
             fold_batch(&p->ev, t, p->acc, p->buf, lines, k);
             k = 0;
         }
     }
+    p->rows += rows;
     if (r < 0) return false;
     if (k) fold_batch(&p->ev, t, p->acc, p->buf, lines, k);
     return true;
@@ -206,7 +208,9 @@ bool load_in_parts(Loader *L)
         free(ps);
         return false;
     }
-    Part *a = xmalloc(sizeof *a), *b = xmalloc(sizeof *b);
+    /* Each on lines of its own, like the parts' reference caches: the
+    ** threads write them for every record. */
+    Part *a = xcalloc_lines(sizeof *a), *b = xcalloc_lines(sizeof *b);
     part_init(a, L, ps, false);
     part_init(b, L, ps, true);
     /* The first piece starts with the header, which names the fields of all. */

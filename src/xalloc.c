@@ -65,6 +65,15 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+void *xcalloc_lines(size_t n)
+{
+    size_t size = (n + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, size ? size : 64);
+    if (!p) out_of_memory(n);
+    memset(p, 0, size ? size : 64);
+    return p;
+}
+
 char *xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
