@@ -21,6 +21,7 @@
 ** A block never writes shared state, so giving up leaves nothing behind.
 */
 #include "eval.h"
+#include "xalloc.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -140,7 +141,8 @@ void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
     atomic_init(&b.stop, false);
     b.status = ev_alloc(ev, (size_t)b.count);
     b.by_second = ev_alloc(ev, (size_t)b.count);
-    Part *a = ev_alloc(ev, sizeof(Part)), *s = ev_alloc(ev, sizeof(Part));
+    /* On lines of their own: each thread writes its part for every row. */
+    Part *a = xcalloc_lines(sizeof(Part)), *s = xcalloc_lines(sizeof(Part));
     part_init(a, ev, fn, ctx, &b);
     part_init(s, ev, fn, ctx, &b);
     if (numbers) {
@@ -175,8 +177,8 @@ void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
     numcol_free(&s->num);
     diags_free(&a->diags);
     diags_free(&s->diags);
-    ev_free(ev, a);
-    ev_free(ev, s);
+    free(a);
+    free(s);
     ev_free(ev, b.status);
     ev_free(ev, b.by_second);
     ev->lo = 0;

@@ -473,20 +473,23 @@ static void *helper_main(void *arg)
 ** second thread could be started (nothing is written then). */
 static bool format_rows_parallel(Out *o)
 {
-    Helper h = {.nblocks = (o->ev->nrows + OUT_BLOCK_ROWS - 1) / OUT_BLOCK_ROWS};
+    /* Away from this thread's own Out (on its stack), which it writes for
+    ** every cell as the helper does its: no cache line is shared. */
+    Helper *hp = xcalloc_lines(sizeof *hp);
+    hp->nblocks = (o->ev->nrows + OUT_BLOCK_ROWS - 1) / OUT_BLOCK_ROWS;
     for (int i = 0; i < OUT_RING; i++) {
-        h.out[i] = *o;
-        h.out[i].f = NULL;
-        h.out[i].len = 0;
-        h.out[i].buf = xmalloc(o->cap);
-        h.ready[i] = -1;
+        hp->out[i] = *o;
+        hp->out[i].f = NULL;
+        hp->out[i].len = 0;
+        hp->out[i].buf = xmalloc(o->cap);
+        hp->ready[i] = -1;
     }
-    pthread_mutex_init(&h.mu, NULL);
-    pthread_cond_init(&h.written, NULL);
-    pthread_cond_init(&h.formatted, NULL);
+    pthread_mutex_init(&hp->mu, NULL);
+    pthread_cond_init(&hp->written, NULL);
+    pthread_cond_init(&hp->formatted, NULL);
     pthread_t t;
-    bool started = pthread_create(&t, NULL, helper_main, &h) == 0;
-    for (int32_t b = 0; started && b < h.nblocks; b++) {
+    bool started = pthread_create(&t, NULL, helper_main, hp) == 0;
+    for (int32_t b = 0; started && b < hp->nblocks; b++) {
         if (b % 2 == 0) {
             int32_t from, to;
             block_range(o, b, &from, &to);
@@ -494,23 +497,24 @@ static bool format_rows_parallel(Out *o)
             continue;
         }
         int i = ring_slot(b);
-        pthread_mutex_lock(&h.mu);
-        while (h.ready[i] != b)
-            pthread_cond_wait(&h.formatted, &h.mu);
-        pthread_mutex_unlock(&h.mu);
+        pthread_mutex_lock(&hp->mu);
+        while (hp->ready[i] != b)
+            pthread_cond_wait(&hp->formatted, &hp->mu);
+        pthread_mutex_unlock(&hp->mu);
         flush(o);
-        fwrite_unlocked(h.out[i].buf, 1, h.out[i].len, o->f);
-        pthread_mutex_lock(&h.mu);
-        h.ready[i] = -1;
-        pthread_cond_signal(&h.written);
-        pthread_mutex_unlock(&h.mu);
+        fwrite_unlocked(hp->out[i].buf, 1, hp->out[i].len, o->f);
+        pthread_mutex_lock(&hp->mu);
+        hp->ready[i] = -1;
+        pthread_cond_signal(&hp->written);
+        pthread_mutex_unlock(&hp->mu);
     }
     if (started) pthread_join(t, NULL);
-    pthread_mutex_destroy(&h.mu);
-    pthread_cond_destroy(&h.written);
-    pthread_cond_destroy(&h.formatted);
+    pthread_mutex_destroy(&hp->mu);
+    pthread_cond_destroy(&hp->written);
+    pthread_cond_destroy(&hp->formatted);
     for (int i = 0; i < OUT_RING; i++)
-        free(h.out[i].buf);
+        free(hp->out[i].buf);
+    free(hp);
     return started;
 }
 
