@@ -31,6 +31,15 @@ static inline void set_num(Eval *ev, ValueDef *v, int32_t row, Dec x)
         numcol_set(&v->num, row, x);
 }
 
+/* Numbers of v's rows [row, row + n), likewise. */
+static inline void set_num_run(Eval *ev, ValueDef *v, int32_t row, const Dec *x, int n)
+{
+    if (ev->part)
+        numcol_set_run(ev->part, row - ev->part_base, x, n);
+    else
+        numcol_set_run(&v->num, row, x, n);
+}
+
 static void store(Eval *ev, ValueDef *v, int32_t row, Value x)
 {
     switch (v->type.base) {
@@ -193,6 +202,32 @@ static Dec level_sum(Eval *ev, PtrVec *kids, int32_t row, Dec *weights)
     return sum;
 }
 
+/* level_sum for the rows of a batch that sel marks (every row when NULL), a
+** column at a time; false at the first row without a value or with an
+** overflow, which level_sum, row after row, then reports in its order. */
+static bool level_sums(Eval *ev, PtrVec *kids, const int32_t *rows, int n, const uint8_t *sel,
+                       const Dec *weights, Dec *out)
+{
+    Dec x[EVAL_BATCH];
+    for (int i = 0; i < n; i++)
+        out[i] = 0;
+    for (int k = 0; k < kids->n; k++) {
+        Indicator *kid = kids->items[k];
+        numcol_gather(&ev->m->values[kid->value_id]->num, rows, n, x);
+        for (int i = 0; i < n; i++) {
+            if (sel && !sel[i]) continue;
+            Dec term = x[i];
+            if (term == DEC_NULL) return false;
+            if (kid->weight) {
+                DecStatus st = dec_mul(weights[k], term, &term);
+                if (st != DEC_OK && st != DEC_INEXACT) return false;
+            }
+            if (dec_add(out[i], term, &out[i]) != DEC_OK) return false;
+        }
+    }
+    return true;
+}
+
 static Dec *level_weights(Eval *ev, PtrVec *kids)
 {
     Dec *w = ev_alloc(ev, (size_t)((size_t)kids->n + 1) * sizeof(Dec));
@@ -242,8 +277,8 @@ static void compute_indicator(Eval *ev, ValueDef *v)
     Within *within;
     int nwithin = enclosing(ev, ind, &within);
     int32_t rows[EVAL_BATCH];
-    Dec out[EVAL_BATCH];
-    uint8_t act[EVAL_BATCH];
+    Dec out[EVAL_BATCH], sums[EVAL_BATCH], x[EVAL_BATCH];
+    uint8_t act[EVAL_BATCH], sel[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
         int n = batch_rows(start, ev->hi, rows);
         for (int i = 0; i < n; i++) {
@@ -252,21 +287,37 @@ static void compute_indicator(Eval *ev, ValueDef *v)
                 act[i] = within[k].choice[rows[i]] == within[k].branch;
         }
         leaf_batch(ev, v, rows, n, act, out);
+        /* The weighted sums of the children a column at a time; row by row
+        ** when one fails, for the error that order meets first. */
+        bool summed = !ind->formula;
+        if (summed && ind->children.n)
+            summed = level_sums(ev, &ind->children, rows, n, act, w, sums);
+        for (int k = 0; summed && !ind->children.n && k < ind->branches.n; k++) {
+            Branch *b = ind->branches.items[k];
+            if (b->formula) continue;
+            for (int i = 0; i < n; i++)
+                sel[i] = act[i] && v->choice[rows[i]] == k;
+            Dec part[EVAL_BATCH];
+            summed = level_sums(ev, &b->children, rows, n, sel, bw[k], part);
+            for (int i = 0; i < n; i++)
+                if (sel[i]) sums[i] = part[i];
+        }
         for (int i = 0; i < n; i++) {
             int32_t row = rows[i];
-            Dec x;
             if (!act[i]) {
-                x = DEC_NULL;
+                x[i] = DEC_NULL;
             } else if (ind->formula) {
-                x = out[i];
+                x[i] = out[i];
             } else if (ind->children.n) {
-                x = level_sum(ev, &ind->children, row, w);
+                x[i] = summed ? sums[i] : level_sum(ev, &ind->children, row, w);
             } else {
                 Branch *b = ind->branches.items[v->choice[row]];
-                x = b->formula ? out[i] : level_sum(ev, &b->children, row, bw[v->choice[row]]);
+                x[i] = b->formula ? out[i]
+                       : summed   ? sums[i]
+                                  : level_sum(ev, &b->children, row, bw[v->choice[row]]);
             }
-            set_num(ev, v, row, x);
         }
+        set_num_run(ev, v, start, x, n);
     }
     ev_free(ev, within);
     ev_free(ev, w);
@@ -323,8 +374,8 @@ static void compute_number(Eval *ev, ValueDef *v)
                 else if (x[i] == DEC_NULL)
                     eval_fail(ev, v->formula, row, "the adjusted total has no value");
             }
-            set_num(ev, v, row, x[i]);
         }
+        set_num_run(ev, v, start, x, n);
     }
 }
 
@@ -352,12 +403,23 @@ static void items_total(Eval *ev, PtrVec *items, Expr *cap, const int32_t *rows,
         ValueDef *it = items->items[k];
         compute_value(ev, it);
     }
-    for (int i = 0; i < n; i++)
+    /* An item at a time; when a row fails, again row by row, for the error
+    ** that order meets first. */
+    bool summed = true;
+    Dec x[EVAL_BATCH];
+    for (int k = 0; k < items->n && summed; k++) {
+        numcol_gather(&((ValueDef *)items->items[k])->num, rows, n, x);
+        for (int i = 0; i < n && summed; i++)
+            summed = x[i] != DEC_NULL && dec_add(out[i], x[i], &out[i]) == DEC_OK;
+    }
+    for (int i = 0; i < n && !summed; i++)
+        out[i] = 0;
+    for (int i = 0; i < n && !summed; i++)
         for (int k = 0; k < items->n; k++) {
             ValueDef *it = items->items[k];
-            Dec x = numcol_get(&it->num, rows[i]);
-            if (x == DEC_NULL) eval_fail(ev, it->formula, rows[i], "'%s' has no value", it->name);
-            out[i] = add_checked(ev, it->formula, rows[i], out[i], x);
+            Dec y = numcol_get(&it->num, rows[i]);
+            if (y == DEC_NULL) eval_fail(ev, it->formula, rows[i], "'%s' has no value", it->name);
+            out[i] = add_checked(ev, it->formula, rows[i], out[i], y);
         }
     if (!cap) return;
     Dec c[EVAL_BATCH];
@@ -382,8 +444,9 @@ static void compute_totals(Eval *ev, ValueDef *v)
         int n = batch_rows(start, ev->hi, rows);
         switch (v->kind) {
         case VAL_SCORE:
-            for (int i = 0; i < n; i++)
-                x[i] = level_sum(ev, &m->top_indicators, rows[i], w);
+            if (!level_sums(ev, &m->top_indicators, rows, n, NULL, w, x))
+                for (int i = 0; i < n; i++)
+                    x[i] = level_sum(ev, &m->top_indicators, rows[i], w);
             break;
         case VAL_BONUS_TOTAL: items_total(ev, &m->bonuses, m->bonus_cap, rows, n, x); break;
         case VAL_PENALTY_TOTAL: items_total(ev, &m->penalties, m->penalty_cap, rows, n, x); break;
@@ -396,8 +459,7 @@ static void compute_totals(Eval *ev, ValueDef *v)
             }
             break;
         }
-        for (int i = 0; i < n; i++)
-            set_num(ev, v, rows[i], x[i]);
+        set_num_run(ev, v, start, x, n);
     }
     ev_free(ev, w);
 }

@@ -85,24 +85,6 @@ Dec dec_abs(Dec a)
     return a < 0 ? -a : a;
 }
 
-DecStatus dec_add(Dec a, Dec b, Dec *out)
-{
-    Dec r;
-    if (a == DEC_NULL || b == DEC_NULL) return DEC_OVERFLOW;
-    if (__builtin_add_overflow(a, b, &r) || r == DEC_NULL) return DEC_OVERFLOW;
-    *out = r;
-    return DEC_OK;
-}
-
-DecStatus dec_sub(Dec a, Dec b, Dec *out)
-{
-    Dec r;
-    if (a == DEC_NULL || b == DEC_NULL) return DEC_OVERFLOW;
-    if (__builtin_sub_overflow(a, b, &r) || r == DEC_NULL) return DEC_OVERFLOW;
-    *out = r;
-    return DEC_OK;
-}
-
 DecStatus dec_neg(Dec a, Dec *out)
 {
     if (a == DEC_NULL) return DEC_OVERFLOW;

@@ -53,8 +53,25 @@ bool dec_to_int64(Dec a, int64_t *out);
 bool dec_is_integer(Dec a);
 double dec_to_double(Dec a); /* for display-only uses such as charts */
 
-DecStatus dec_add(Dec a, Dec b, Dec *out);
-DecStatus dec_sub(Dec a, Dec b, Dec *out);
+/* Inline: sums of scores run per person and item, and a call costs more
+** than the 128-bit addition. */
+static inline DecStatus dec_add(Dec a, Dec b, Dec *out)
+{
+    Dec r;
+    if (a == DEC_NULL || b == DEC_NULL) return DEC_OVERFLOW;
+    if (__builtin_add_overflow(a, b, &r) || r == DEC_NULL) return DEC_OVERFLOW;
+    *out = r;
+    return DEC_OK;
+}
+
+static inline DecStatus dec_sub(Dec a, Dec b, Dec *out)
+{
+    Dec r;
+    if (a == DEC_NULL || b == DEC_NULL) return DEC_OVERFLOW;
+    if (__builtin_sub_overflow(a, b, &r) || r == DEC_NULL) return DEC_OVERFLOW;
+    *out = r;
+    return DEC_OK;
+}
 /* dec_mul's general case: operands beyond 64 bits, or both with more than
 ** four decimals. */
 DecStatus dec_mul_wide(Dec a, Dec b, Dec *out);

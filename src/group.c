@@ -368,7 +368,8 @@ static void compute_spread(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *mean)
         if (x.null) continue;
         int32_t gid = ga->g->gid[row];
         Dec d, d2;
-        dec_sub(x.n, mean[gid], &d);
+        if (dec_sub(x.n, mean[gid], &d) != DEC_OK)
+            eval_fail(ev, ga->origin, row, "arithmetic overflow");
         DecStatus st = dec_mul(d, d, &d2);
         if ((st != DEC_OK && st != DEC_INEXACT) || dec_add(sq[gid], d2, &sq[gid]) != DEC_OK)
             eval_fail(ev, ga->origin, row, "arithmetic overflow");
@@ -389,11 +390,11 @@ static void compute_spread(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *mean)
             Dec d;
             ga->per_person[row] = DEC_NULL;
             if (x.null) continue;
-            dec_sub(x.n, mean[gid], &d);
             /* all members equal: every z-score is 0 */
             if (sq[gid] == 0)
                 ga->per_person[row] = 0;
-            else if (dec_div(d, sq[gid], &ga->per_person[row]) != DEC_OK)
+            else if (dec_sub(x.n, mean[gid], &d) != DEC_OK ||
+                     dec_div(d, sq[gid], &ga->per_person[row]) != DEC_OK)
                 eval_fail(ev, ga->origin, row, "arithmetic overflow");
         }
     }

@@ -139,6 +139,31 @@ static inline void numcol_set(NumCol *c, int32_t i, Dec v)
     c->wide[i] = v;
 }
 
+/* Rows [row, row + n) set to x[0..n), in order: numcol_set with the
+** column's tier looked at once for the run, until a value needs a wider one. */
+static inline void numcol_set_run(NumCol *c, int32_t row, const Dec *x, int n)
+{
+    int i = 0;
+    if (c->small) {
+        int32_t *d = c->small + row;
+        const int64_t unit = (int64_t)NUMCOL_SMALL_UNIT;
+        for (; i < n; i++) {
+            Dec v = x[i];
+            if (v == DEC_NULL) {
+                d[i] = INT32_MIN;
+                continue;
+            }
+            if (v <= (Dec)INT64_MIN || v > (Dec)INT64_MAX) break;
+            int64_t s = (int64_t)v;
+            if (s % unit != 0 || s / unit <= INT32_MIN || s / unit > INT32_MAX) break;
+            d[i] = (int32_t)(s / unit);
+        }
+        if (row + i > c->filled) c->filled = row + i;
+    }
+    for (; i < n; i++)
+        numcol_set(c, row + i, x[i]);
+}
+
 /* out[i] = the value at rows[i], DEC_NULL where absent. */
 static inline void numcol_gather(const NumCol *c, const int32_t *rows, int n, Dec *out)
 {

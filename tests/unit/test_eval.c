@@ -904,6 +904,34 @@ ParameterizedTest(RuntimeCase *c, eval, typed_runtime_errors)
     kt_free(&r);
 }
 
+/* Sums of children and of items are taken a column at a time; the error
+** reported is still the one row after row meets first: P2 lacks its second
+** part before P3 lacks its first. */
+Test(eval, sums_report_the_first_missing_part_in_row_order)
+{
+    const char *schemes[][2] = {
+        {"indicator 总 {\n    indicator x weight 50% = a\n    indicator y weight 50% = b\n}\n",
+         "indicator 'y' has no value (persons P2)"},
+        {"indicator x weight 50% = a\nindicator y weight 50% = b\n",
+         "indicator 'y' has no value (persons P2)"},
+        {"indicator 总 {\n    when c == \"甲\" {\n        indicator x = a\n        indicator y = "
+         "b\n"
+         "    }\n    otherwise { indicator z = 1 }\n}\n",
+         "indicator 'y' has no value (persons P2)"},
+        {"indicator s = 1\nbonus i = a\nbonus j = b\n", "'j' has no value (persons P2)"},
+    };
+    for (size_t k = 0; k < sizeof schemes / sizeof *schemes; k++) {
+        char scheme[512];
+        snprintf(scheme, sizeof scheme,
+                 "table persons key pid { a: decimal?  b: decimal?  c: text }\nassess persons\n%s",
+                 schemes[k][0]);
+        KtResult r = kt_run(
+            scheme, FILES("persons.csv", "pid,a,b,c\nP1,1,1,甲\nP2,1,,甲\nP3,,1,甲\n"), NULL);
+        kt_expect_error(r, KT_RUN_FAILED, schemes[k][1]);
+        kt_free(&r);
+    }
+}
+
 /* and/or stop early per row in a batch: rows that decide on the left never
 ** evaluate the right, so `n > 0 and 10 / n > 1` is safe in every row. */
 Test(eval, typed_logic_short_circuits_per_row)

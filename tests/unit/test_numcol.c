@@ -135,3 +135,55 @@ Test(numcol, data_is_the_current_tier_and_its_width)
     cr_expect_eq(w, sizeof(Dec));
     numcol_free(&c);
 }
+
+/* A run set at once holds what setting its rows one by one holds, in the
+** same tier, across every point at which a value makes the column wider. */
+Test(numcol, a_run_equals_its_rows_set_one_by_one)
+{
+    const char *texts[] = {"1",
+                           "-2.5",
+                           "",
+                           "214748.3647",
+                           "-214748.3647",
+                           "0",
+                           "3.1415",
+                           "214748.3648",
+                           "7",
+                           "0.00001",
+                           "",
+                           "12",
+                           "9.5",
+                           "9999999.123456",
+                           "-1",
+                           "1e0"};
+    Dec x[16];
+    for (int i = 0; i < 16; i++)
+        x[i] = !texts[i][0]                   ? DEC_NULL
+               : strcmp(texts[i], "1e0") == 0 ? (Dec)INT64_MAX * 4 /* beyond 64 bits */
+                                              : d(texts[i]);
+    for (int from = 0; from < 16; from++)
+        for (int n = 0; from + n <= 16; n++) {
+            NumCol a = {0}, b = {0};
+            /* unset: rows are set in order, and a widening copies the rows set */
+            numcol_reserve_unset(&a, 20);
+            numcol_reserve_unset(&b, 20);
+            for (int i = 0; i < from; i++) {
+                numcol_set(&a, i, dec_from_int(i));
+                numcol_set(&b, i, dec_from_int(i));
+            }
+            numcol_set_run(&a, from, x + from, n);
+            for (int i = 0; i < n; i++)
+                numcol_set(&b, from + i, x[from + i]);
+            size_t wa, wb;
+            numcol_data(&a, &wa);
+            numcol_data(&b, &wb);
+            cr_assert_eq(wa, wb, "rows %d..%d: tier", from, from + n);
+            cr_assert_eq(a.filled, b.filled, "rows %d..%d: filled", from, from + n);
+            cr_assert_eq(a.filled, from + n);
+            for (int i = 0; i < from + n; i++)
+                cr_assert(numcol_get(&a, i) == numcol_get(&b, i), "rows %d..%d: row %d", from,
+                          from + n, i);
+            numcol_free(&a);
+            numcol_free(&b);
+        }
+}
