@@ -83,7 +83,7 @@ static inline bool dec_mul_short(int64_t x, int64_t y4, Dec *out, DecStatus *st)
 {
     int64_t p;
     if (__builtin_mul_overflow(x, y4, &p)) return false;
-    int64_t q = p / 10000, r = p % 10000;
+    int64_t q = p / 10000, r = p - q * 10000; /* not p % 10000: see dec_mul */
     *st = DEC_OK;
     if (r != 0) {
         int64_t ur = r < 0 ? -r : r;
@@ -102,9 +102,12 @@ static inline DecStatus dec_mul(Dec a, Dec b, Dec *out)
 {
     if (a >= INT64_MIN && a <= INT64_MAX && b >= INT64_MIN && b <= INT64_MAX) {
         int64_t x = (int64_t)a, y = (int64_t)b;
+        /* Quotients multiplied back rather than remainders taken: asked for
+        ** both, the compiler may divide (idiv) instead of multiplying. */
+        int64_t x4 = x / 100000000, y4 = y / 100000000;
         DecStatus st;
-        if (y % 100000000 == 0 && dec_mul_short(x, y / 100000000, out, &st)) return st;
-        if (x % 100000000 == 0 && dec_mul_short(y, x / 100000000, out, &st)) return st;
+        if (y4 * 100000000 == y && dec_mul_short(x, y4, out, &st)) return st;
+        if (x4 * 100000000 == x && dec_mul_short(y, x4, out, &st)) return st;
     }
     return dec_mul_wide(a, b, out);
 }

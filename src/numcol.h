@@ -20,6 +20,20 @@
 
 #define NUMCOL_SMALL_UNIT ((Dec)100000000) /* 10^-4 expressed in 10^-12 units */
 
+/* The value in the small tier's units, when it has at most 4 decimals and
+** fits. The quotient is checked by multiplying back: asked for both the
+** quotient and the remainder, the compiler divides (idiv, tens of cycles,
+** for every number stored) instead of multiplying by the inverse. */
+static inline bool numcol_small_of(Dec v, int32_t *out)
+{
+    /* 64-bit arithmetic: anything wider could not fit in 32 bits of 10^-4 */
+    if (v <= (Dec)INT64_MIN || v > (Dec)INT64_MAX) return false;
+    int64_t s = (int64_t)v, q = s / (int64_t)NUMCOL_SMALL_UNIT;
+    if (q * (int64_t)NUMCOL_SMALL_UNIT != s || q <= INT32_MIN || q > INT32_MAX) return false;
+    *out = (int32_t)q;
+    return true;
+}
+
 typedef struct NumCol {
     int32_t *small;  /* tier 0: units of 10^-4, INT32_MIN = absent */
     int64_t *narrow; /* tier 1: units of 10^-12, INT64_MIN = absent */
@@ -115,14 +129,7 @@ static inline void numcol_set(NumCol *c, int32_t i, Dec v)
             c->small[i] = INT32_MIN;
             return;
         }
-        /* 64-bit arithmetic: anything wider could not fit in 32 bits of 10^-4 */
-        if (v > (Dec)INT64_MIN && v <= (Dec)INT64_MAX) {
-            int64_t s = (int64_t)v, unit = (int64_t)NUMCOL_SMALL_UNIT;
-            if (s % unit == 0 && s / unit > INT32_MIN && s / unit <= INT32_MAX) {
-                c->small[i] = (int32_t)(s / unit);
-                return;
-            }
-        }
+        if (numcol_small_of(v, &c->small[i])) return;
         numcol_widen(c);
     }
     if (c->narrow) {
@@ -146,17 +153,11 @@ static inline void numcol_set_run(NumCol *c, int32_t row, const Dec *x, int n)
     int i = 0;
     if (c->small) {
         int32_t *d = c->small + row;
-        const int64_t unit = (int64_t)NUMCOL_SMALL_UNIT;
         for (; i < n; i++) {
-            Dec v = x[i];
-            if (v == DEC_NULL) {
+            if (x[i] == DEC_NULL)
                 d[i] = INT32_MIN;
-                continue;
-            }
-            if (v <= (Dec)INT64_MIN || v > (Dec)INT64_MAX) break;
-            int64_t s = (int64_t)v;
-            if (s % unit != 0 || s / unit <= INT32_MIN || s / unit > INT32_MAX) break;
-            d[i] = (int32_t)(s / unit);
+            else if (!numcol_small_of(x[i], &d[i]))
+                break;
         }
         if (row + i > c->filled) c->filled = row + i;
     }
