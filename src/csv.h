@@ -37,6 +37,10 @@ CsvReader *csv_open_range(const char *path, uint64_t off, uint64_t len, CsvError
 /* Reads from a memory buffer (copied); name is unused except for tests. */
 CsvReader *csv_open_mem(const char *data, size_t len, CsvError *err);
 void csv_close(CsvReader *r);
+/* Whether unquoted text is scanned with AVX2: on by default where the
+** processor has it; tests turn it off to check the other scan, which reads
+** the same records. */
+void csv_scan_avx2(CsvReader *r, bool on);
 
 /* Reads the next record. Returns 1 with *fields and *nfields set, 0 at end of
 ** input, -1 on a malformed record (err filled). A blank final line is not a

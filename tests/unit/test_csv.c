@@ -638,12 +638,18 @@ Test(csv, random_round_trip)
     }
     g.n -= g.out[g.n - 1] == '\n' ? 1 + (g.out[g.n - 2] == '\r') : 0; /* no final newline */
 
-    CsvReader *r = open_n(g.out, g.n);
-    check_round_trip(r, want, nf, lines, nrec);
-    csv_close(r);
-    r = open_file(g.out, g.n);
-    check_round_trip(r, want, nf, lines, nrec);
-    csv_close(r);
+    /* from memory and from a file, scanned with AVX2 (where the processor
+    ** has it) and without */
+    for (int avx2 = 0; avx2 <= 1; avx2++) {
+        CsvReader *r = open_n(g.out, g.n);
+        csv_scan_avx2(r, avx2);
+        check_round_trip(r, want, nf, lines, nrec);
+        csv_close(r);
+        r = open_file(g.out, g.n);
+        csv_scan_avx2(r, avx2);
+        check_round_trip(r, want, nf, lines, nrec);
+        csv_close(r);
+    }
     for (size_t i = 0; i < nfield; i++)
         free(want[i].text);
     free(want);
