@@ -93,16 +93,6 @@ static Dec mul_checked(Eval *ev, const Expr *at, int32_t row, Dec a, Dec b)
 
 /* ---- indicators ---- */
 
-/* The rows [start, start + n) of the assessed table, n at most a batch and
-** start + n at most end. */
-static int batch_rows(int32_t start, int32_t end, int32_t *rows)
-{
-    int n = end - start < EVAL_BATCH ? end - start : EVAL_BATCH;
-    for (int i = 0; i < n; i++)
-        rows[i] = start + i;
-    return n;
-}
-
 /* The branch of variant v each row of [ev->lo, ev->hi) takes. */
 static void choice_rows(Eval *ev, void *ctx)
 {
@@ -111,7 +101,7 @@ static void choice_rows(Eval *ev, void *ctx)
     int32_t rows[EVAL_BATCH];
     uint8_t c[EVAL_BATCH], open[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
-        int n = batch_rows(start, ev->hi, rows);
+        int n = eval_batch_rows(start, ev->hi, rows);
         memset(open, 1, (size_t)n);
         for (int k = 0; k < ind->branches.n; k++) {
             Branch *b = ind->branches.items[k];
@@ -280,7 +270,7 @@ static void compute_indicator(Eval *ev, ValueDef *v)
     Dec out[EVAL_BATCH], sums[EVAL_BATCH], x[EVAL_BATCH];
     uint8_t act[EVAL_BATCH], sel[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
-        int n = batch_rows(start, ev->hi, rows);
+        int n = eval_batch_rows(start, ev->hi, rows);
         for (int i = 0; i < n; i++) {
             act[i] = 1;
             for (int k = 0; k < nwithin && act[i]; k++)
@@ -342,7 +332,7 @@ static void compute_number(Eval *ev, ValueDef *v)
         prev = &ev->m->values[v->prev_total]->num;
     }
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
-        int n = batch_rows(start, ev->hi, rows);
+        int n = eval_batch_rows(start, ev->hi, rows);
         const uint8_t *mask = NULL;
         if (v->kind == VAL_ADJUST && v->cond) {
             vec_bool(ev, v->cond, rows, n, NULL, c);
@@ -385,7 +375,7 @@ static void compute_formula(Eval *ev, ValueDef *v)
     int32_t rows[EVAL_BATCH];
     Value x[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
-        int n = batch_rows(start, ev->hi, rows);
+        int n = eval_batch_rows(start, ev->hi, rows);
         eval_vec(ev, v->formula, rows, n, NULL, x);
         for (int i = 0; i < n; i++)
             store(ev, v, rows[i], x[i]);
@@ -441,7 +431,7 @@ static void compute_totals(Eval *ev, ValueDef *v)
     int32_t rows[EVAL_BATCH];
     Dec x[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
-        int n = batch_rows(start, ev->hi, rows);
+        int n = eval_batch_rows(start, ev->hi, rows);
         switch (v->kind) {
         case VAL_SCORE:
             if (!level_sums(ev, &m->top_indicators, rows, n, NULL, w, x))

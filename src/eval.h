@@ -65,6 +65,15 @@ Value eval_call_values(Eval *ev, Expr *e, int32_t row, const Value *args);
 ** not NULL) get an absent value and never raise a runtime error, which is
 ** how `if` and `and`/`or` keep their short-circuit meaning. */
 #define EVAL_BATCH 256
+/* rows[] = the rows [start, start + n) of the assessed table, n at most a
+** batch and start + n at most end; returns n. */
+static inline int eval_batch_rows(int32_t start, int32_t end, int32_t *rows)
+{
+    int n = end - start < EVAL_BATCH ? end - start : EVAL_BATCH;
+    for (int i = 0; i < n; i++)
+        rows[i] = start + i;
+    return n;
+}
 void eval_vec(Eval *ev, Expr *e, const int32_t *rows, int n, const uint8_t *active, Value *out);
 /* The general form of eval_vec for one node (its children still go through
 ** eval_vec), and the typed forms: numbers as Decs with DEC_NULL for absent,

@@ -44,9 +44,7 @@ static void cond_rows(Eval *ev, void *ctx)
     int32_t rows[EVAL_BATCH];
     uint8_t x[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
-        int n = ev->hi - start < EVAL_BATCH ? ev->hi - start : EVAL_BATCH;
-        for (int i = 0; i < n; i++)
-            rows[i] = start + i;
+        int n = eval_batch_rows(start, ev->hi, rows);
         vec_bool(ev, c->e, rows, n, NULL, x);
         for (int i = 0; i < n; i++) {
             int32_t row = start + i;
@@ -135,9 +133,7 @@ static void quota_rows(Eval *ev, void *ctx)
     int32_t rows[EVAL_BATCH];
     Value vals[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
-        int n = ev->hi - start < EVAL_BATCH ? ev->hi - start : EVAL_BATCH;
-        for (int i = 0; i < n; i++)
-            rows[i] = start + i;
+        int n = eval_batch_rows(start, ev->hi, rows);
         eval_vec(ev, c->rule->quota, rows, n, NULL, vals);
         for (int i = 0; i < n; i++)
             c->k[start + i] = quota_of(ev, c->rule, start + i, vals[i]);
@@ -193,9 +189,7 @@ static void when_rows(Eval *ev, void *ctx)
     WhenRows *c = ctx;
     int32_t rows[EVAL_BATCH];
     for (int32_t start = ev->lo; start < ev->hi; start += EVAL_BATCH) {
-        int n = ev->hi - start < EVAL_BATCH ? ev->hi - start : EVAL_BATCH;
-        for (int i = 0; i < n; i++)
-            rows[i] = start + i;
+        int n = eval_batch_rows(start, ev->hi, rows);
         vec_bool(ev, c->e, rows, n, NULL, c->out + start);
     }
 }

@@ -32,9 +32,7 @@ static bool encode_key64(Eval *ev, Expr *e, bool desc, int64_t *out, size_t stri
         type == T_TEXT ? ev_alloc_unset(ev, sizeof(uint32_t) * (size_t)(n ? n : 1)) : NULL;
     bool fits = true;
     for (int32_t start = 0; start < n && fits; start += EVAL_BATCH) {
-        int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
-        for (int i = 0; i < b; i++)
-            rows[i] = start + i;
+        int b = eval_batch_rows(start, n, rows);
         eval_vec(ev, e, rows, b, NULL, v);
         for (int i = 0; i < b && fits; i++) {
             int64_t *o = &out[(size_t)(start + i) * stride];
@@ -130,9 +128,7 @@ static int32_t *rank_order(Eval *ev, const int32_t *gid, int32_t ngroups)
         desc[k] = ((OrderKey *)gd->order.items[k])->desc;
         types[k] = e->bound->type.base;
         for (int32_t start = 0; start < n; start += EVAL_BATCH) {
-            int b = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
-            for (int i = 0; i < b; i++)
-                rows[i] = start + i;
+            int b = eval_batch_rows(start, n, rows);
             eval_vec(ev, e, rows, b, NULL, v);
             for (int i = 0; i < b; i++) {
                 if (types[k] != T_TEXT) v[i].t = 0;

@@ -324,9 +324,7 @@ static bool reduce_batch(Eval *ev, GroupAgg *ga, int64_t *cnt, Dec *acc)
     uint8_t keep[EVAL_BATCH], live[EVAL_BATCH];
     Dec x[EVAL_BATCH];
     for (int32_t start = 0; start < ev->nrows; start += EVAL_BATCH) {
-        int n = ev->nrows - start < EVAL_BATCH ? ev->nrows - start : EVAL_BATCH;
-        for (int i = 0; i < n; i++)
-            rows[i] = start + i;
+        int n = eval_batch_rows(start, ev->nrows, rows);
         if (ga->where)
             vec_bool(ev, ga->where, rows, n, NULL, keep);
         else

@@ -222,6 +222,17 @@ static char *persons(int from, int to)
     return text;
 }
 
+/* Rows [0, to) with the x of person pid made empty. */
+static char *persons_without_x(int to, const char *pid)
+{
+    char *csv = persons(0, to), key[32];
+    snprintf(key, sizeof key, "%s,", pid);
+    char *at = strstr(csv, key) + strlen(key);
+    char *comma = strchr(at, ',');
+    memmove(at, comma, strlen(comma) + 1);
+    return csv;
+}
+
 /* The CSV results of the scheme over rows [from, to), without the header. */
 static char *results(int from, int to)
 {
@@ -265,11 +276,7 @@ Test(compute_par, a_runtime_error_in_the_second_half_names_its_person)
 /* Conditions of grading (vetoes, requirements) are split the same way. */
 Test(compute_par, an_empty_veto_condition_in_the_second_half_names_its_person)
 {
-    char *csv = persons(0, 9000);
-    /* P007777's x made empty */
-    char *at = strstr(csv, "P007777,") + strlen("P007777,");
-    char *comma = strchr(at, ',');
-    memmove(at, comma, strlen(comma) + 1);
+    char *csv = persons_without_x(9000, "P007777");
     KtResult r = kt_run("table persons key pid { x: int?  cat: text  flag: bool  note: text? }\n"
                         "assess persons\n"
                         "indicator s = 1\n"
@@ -286,10 +293,7 @@ Test(compute_par, an_empty_veto_condition_in_the_second_half_names_its_person)
 /* The branch each row takes is worked out on two threads as well. */
 Test(compute_par, an_empty_variant_condition_in_the_second_half_names_its_person)
 {
-    char *csv = persons(0, 9000);
-    char *at = strstr(csv, "P007777,") + strlen("P007777,");
-    char *comma = strchr(at, ',');
-    memmove(at, comma, strlen(comma) + 1);
+    char *csv = persons_without_x(9000, "P007777");
     KtResult r = kt_run("table persons key pid { x: int?  cat: text  flag: bool  note: text? }\n"
                         "assess persons\n"
                         "indicator 总 {\n"
