@@ -151,6 +151,10 @@ static bool parse_cell(Loader *L, Column *c, const CsvField *f, size_t fi, Value
         v->t = intern_put_hashed(L->ev->m->strings, s, len, L->key_hash);
         return true;
     }
+    if (L->defer_text && keep && c->kind == COL_TEXT) {
+        stored_defer_text(L, c, s, len);
+        return true;
+    }
     if (cell_parse(L->ev->m, c, s, len, keep, v, NULL, 0)) {
         /* An int key is indexed by its text, as references name it. */
         if (c->index == L->t->key_col && !L->t->streamed && c->kind != COL_TEXT)
@@ -168,11 +172,12 @@ bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *va
     ** parse; a key that is there cannot fail, so interning it last
     ** leaves the order of any diagnostics as it was. */
     L->key_hash = 0;
-    if (key_field >= 0 && f[key_field].len)
+    if (key_field >= 0 && f[key_field].len && !L->defer_text)
         L->key_hash = intern_prefetch(L->ev->m->strings, f[key_field].ptr, f[key_field].len);
+    int skip = L->key_hash || L->defer_text ? key_field : -1;
     for (size_t i = 0; i < n; i++) {
         int c = L->field_col[i];
-        if (L->key_hash && (int)i == key_field) continue;
+        if ((int)i == skip) continue;
         if (f[i].len && L->fast[i] && cell_fast(t->cols[c], f[i].ptr, f[i].len, &vals[c])) continue;
         if (f[i].len &&
             t->cols[c]->kind == COL_REF) { /* what parse_cell would do, less its checks */
@@ -251,7 +256,7 @@ bool load_header(Loader *L)
 }
 
 /* Room for need rows: exactly need when exact, else doubling. */
-static void grow_columns(Table *t, int32_t need, bool exact)
+void grow_columns(Table *t, int32_t need, bool exact)
 {
     if (need <= t->cap) return;
     int32_t cap = t->cap ? t->cap * 2 : 1024;
@@ -378,7 +383,7 @@ static void touch_reserved(Prefault *pf, const Table *t, int32_t rows, const Int
 /* The accumulators that tables loaded later fold for t's rows, allocated
 ** for the rows expected and emptied on pf's thread; attach_aggs takes them
 ** when t has no more rows than that. */
-static void presize_aggs(Eval *ev, Prefault *pf, const Table *t, int32_t rows)
+void presize_aggs(Eval *ev, Prefault *pf, const Table *t, int32_t rows)
 {
     Model *m = ev->m;
     for (int i = 0; i < m->relaggs.n; i++) {
@@ -596,7 +601,7 @@ static bool load_table(Eval *ev, Eval *also, Table *t, const char *dir)
     }
     fold_prepare(ev, t);
     if (also) fold_prepare(also, L.also_t);
-    if (load_in_parts(&L)) {
+    if (load_in_parts(&L) || load_stored_in_parts(&L)) {
         ev->row_table = NULL;
         return true;
     }

@@ -33,19 +33,6 @@
 
 /* Below this size one thread reads as fast as two. */
 #define PAR_MIN_BYTES ((uint64_t)16 << 20)
-/* About this many bytes per piece: a thread that finishes first waits at
-** most one piece (a few milliseconds), and opening a piece costs far less. */
-#define PIECE_BYTES ((uint64_t)4 << 20)
-#define MAX_PIECES  1024
-
-/* The file's pieces, taken in order by whichever thread is free. */
-typedef struct Pieces {
-    const char *path;
-    uint64_t cut[MAX_PIECES + 1]; /* piece i is [cut[i], cut[i + 1]) */
-    int n;
-    atomic_int next;    /* the next piece not yet taken */
-    atomic_bool failed; /* a piece failed: the others stop */
-} Pieces;
 
 typedef struct Part {
     Loader L;
@@ -68,31 +55,6 @@ static bool eligible(const Loader *L)
     for (int i = 0; i < t->ncols; i++)
         if (t->cols[i]->kind == COL_TEXT && t->cols[i]->used) return false;
     return true;
-}
-
-/* Cuts the file at the first line end at or after each multiple of the
-** piece size; false when there is not even one cut. */
-static bool cut_pieces(Pieces *ps, uint64_t size)
-{
-    int fd = open(ps->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    uint64_t want = size / PIECE_BYTES;
-    if (want < 2) want = 2;
-    if (want > MAX_PIECES) want = MAX_PIECES;
-    char window[1 << 16];
-    ps->cut[0] = 0;
-    ps->n = 0;
-    for (uint64_t i = 1; i < want; i++) {
-        uint64_t at = size / want * i, cut = 0;
-        if (at <= ps->cut[ps->n]) continue; /* a line longer than a piece */
-        ssize_t got = pread(fd, window, sizeof window, (off_t)at);
-        for (ssize_t k = 0; k < got && !cut; k++)
-            if (window[k] == '\n') cut = at + (uint64_t)k + 1;
-        if (cut && cut < size) ps->cut[++ps->n] = cut;
-    }
-    close(fd);
-    ps->cut[++ps->n] = size;
-    return ps->n >= 2;
 }
 
 static void part_init(Part *p, const Loader *L, Pieces *ps, bool own)
@@ -204,7 +166,7 @@ bool load_in_parts(Loader *L)
         return false;
     Pieces *ps = xcalloc(1, sizeof *ps);
     ps->path = L->path;
-    if (!cut_pieces(ps, (uint64_t)st.st_size)) {
+    if (!pieces_cut(ps, (uint64_t)st.st_size, PIECE_BYTES)) {
         free(ps);
         return false;
     }
@@ -237,4 +199,27 @@ bool load_in_parts(Loader *L)
     free(b);
     free(ps);
     return ok;
+}
+
+bool pieces_cut(Pieces *ps, uint64_t size, uint64_t piece)
+{
+    int fd = open(ps->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    uint64_t want = size / piece;
+    if (want < 2) want = 2;
+    if (want > MAX_PIECES) want = MAX_PIECES;
+    char window[1 << 16];
+    ps->cut[0] = 0;
+    ps->n = 0;
+    for (uint64_t i = 1; i < want; i++) {
+        uint64_t at = size / want * i, cut = 0;
+        if (at <= ps->cut[ps->n]) continue; /* a line longer than a piece */
+        ssize_t got = pread(fd, window, sizeof window, (off_t)at);
+        for (ssize_t k = 0; k < got && !cut; k++)
+            if (window[k] == '\n') cut = at + (uint64_t)k + 1;
+        if (cut && cut < size) ps->cut[++ps->n] = cut;
+    }
+    close(fd);
+    ps->cut[++ps->n] = size;
+    return ps->n >= 2;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # ThreadSanitizer over the parts of a run that use a second thread: reading a
-# large table ahead, an event table in pieces and its accumulators merged,
+# large table ahead, the persons in pieces (a stored table over 4 MiB), an
+# event table in pieces and its accumulators merged,
 # columns in blocks, the rank order beside the grading, output in blocks, and
 # diff's two models over one load. Criterion's test runner does not run under
 # ThreadSanitizer, so this runs the binary on generated data large enough for
