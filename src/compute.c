@@ -18,26 +18,28 @@ static void alloc_storage(Eval *ev, ValueDef *v)
     case T_TEXT: v->text = ev_alloc(ev, (size_t)(n) * sizeof(uint32_t)); break;
     case T_DATE: v->date = ev_alloc(ev, (size_t)(n) * sizeof(int32_t)); break;
     case T_BOOL: v->boolean = ev_alloc(ev, (size_t)(n)*1); break;
-    default: numcol_reserve(&v->num, (int32_t)n); break;
+    default:
+        /* A number column compute_rows fills is emptied there, block by block
+        ** on the thread that computes it. */
+        if (v->type.base == T_NUM && !v->type.list)
+            numcol_reserve_unset(&v->num, (int32_t)n);
+        else
+            numcol_reserve(&v->num, (int32_t)n);
+        break;
     }
 }
 
-/* A number of v's column: into the part of a split computation, when this is one. */
+/* A number of v's column (set aside, in a part of a split computation,
+** when it would widen the column). */
 static inline void set_num(Eval *ev, ValueDef *v, int32_t row, Dec x)
 {
-    if (ev->part)
-        numcol_set(ev->part, row - ev->part_base, x);
-    else
-        numcol_set(&v->num, row, x);
+    eval_set_num(ev, &v->num, row, x);
 }
 
 /* Numbers of v's rows [row, row + n), likewise. */
 static inline void set_num_run(Eval *ev, ValueDef *v, int32_t row, const Dec *x, int n)
 {
-    if (ev->part)
-        numcol_set_run(ev->part, row - ev->part_base, x, n);
-    else
-        numcol_set_run(&v->num, row, x, n);
+    eval_set_num_run(ev, &v->num, row, x, n);
 }
 
 static void store(Eval *ev, ValueDef *v, int32_t row, Value x)

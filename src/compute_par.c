@@ -7,10 +7,12 @@
 ** value needs once, such as the branch each row takes), then the rest is cut
 ** into blocks that two threads take in order as they come, each with its own
 ** copy of the evaluator: a thread that finishes its block early (the other
-** one clearing new pages, or on a slower core) takes the next. The second
-** thread writes its numbers into a column of its own, copied into the
-** value's after both are done, because a number column may be reallocated
-** when a wider value arrives.
+** one clearing new pages, or on a slower core) takes the next. Each thread
+** empties a block's rows of the value's number column as it takes it (the
+** column is not emptied ahead, on one thread) and stores its numbers there
+** in the column's storage as it is: a number that needs a wider one would
+** move the column under the other thread, so it is set aside, and stored
+** (widening the column) after both are done.
 **
 ** The outcome is that of computing the rows in order:
 **   - of the blocks that failed, the first one's error is reported: every
@@ -38,6 +40,7 @@ enum { BLOCK_TODO, BLOCK_DONE, BLOCK_FAILED, BLOCK_SHARED };
 /* The blocks of [first, n), taken in order by whichever thread is free. */
 typedef struct Blocks {
     int32_t first, n, count;
+    NumCol *numbers; /* the column the blocks fill, or NULL */
     atomic_int next;
     atomic_bool stop;   /* a block failed or gave up: take no more */
     uint8_t *status;    /* per block */
@@ -52,7 +55,7 @@ typedef struct Part {
     jmp_buf exit;
     Diags diags;
     int32_t failed_block; /* the block whose error diags holds, or -1 */
-    NumCol num;           /* the second thread's numbers, row first at 0 */
+    NumAside aside;       /* numbers that would widen the column */
 } Part;
 
 static void block_rows(const Blocks *b, int32_t i, int32_t *lo, int32_t *hi)
@@ -70,6 +73,7 @@ static void run_part(Part *p, bool second)
         if (i >= b->count) return;
         block_rows(b, i, &p->ev.lo, &p->ev.hi);
         b->by_second[i] = second;
+        if (b->numbers) numcol_fill_absent(b->numbers, p->ev.lo, p->ev.hi - p->ev.lo);
         int code = setjmp(p->exit);
         if (code == 0) {
             p->fn(&p->ev, p->ctx);
@@ -97,45 +101,63 @@ static void part_init(Part *p, const Eval *ev, RowsFn fn, void *ctx, Blocks *b)
     p->ctx = ctx;
     p->blocks = b;
     p->failed_block = -1;
+    p->ev.aside = b->numbers ? &p->aside : NULL;
 }
 
-/* Rows [lo, hi) on this thread, as if nothing were split. */
+void eval_set_aside(Eval *ev, int32_t row, Dec x)
+{
+    NumAside *a = ev->aside;
+    if (a->n == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 256;
+        a->rows = xrealloc(a->rows, a->cap * sizeof *a->rows);
+        a->vals = xrealloc(a->vals, a->cap * sizeof *a->vals);
+    }
+    a->rows[a->n] = row;
+    a->vals[a->n++] = x;
+}
+
+/* The numbers a part set aside for rows before `end`, stored now. */
+static void store_aside(NumCol *numbers, const NumAside *a, int32_t end)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->rows[i] < end) numcol_set(numbers, a->rows[i], a->vals[i]);
+}
+
+static void aside_free(NumAside *a)
+{
+    free(a->rows);
+    free(a->vals);
+}
+
+/* Rows [lo, hi) on this thread, as if nothing were split (numbers, if any,
+** straight into the column). */
 static void run_rows(Eval *ev, RowsFn fn, void *ctx, int32_t lo, int32_t hi)
 {
+    struct NumAside *aside = ev->aside;
+    ev->aside = NULL;
     ev->lo = lo;
     ev->hi = hi;
     fn(ev, ctx);
-}
-
-static int tier(const NumCol *c)
-{
-    return c->small ? 0 : c->narrow ? 1 : 2;
-}
-
-/* Rows [lo, hi) of the second thread's numbers (its row lo - base), into
-** the column, which is at least as wide. */
-static void merge_rows(NumCol *dest, const NumCol *part, int32_t base, int32_t lo, int32_t hi)
-{
-    size_t n = (size_t)(hi - lo);
-    if (tier(dest) == tier(part)) {
-        if (dest->small) memcpy(dest->small + lo, part->small + (lo - base), n * 4);
-        if (dest->narrow) memcpy(dest->narrow + lo, part->narrow + (lo - base), n * 8);
-        if (dest->wide) memcpy(dest->wide + lo, part->wide + (lo - base), n * sizeof(Dec));
-        return;
-    }
-    for (int32_t row = lo; row < hi; row++)
-        numcol_set(dest, row, numcol_get(part, row - base));
+    ev->aside = aside;
 }
 
 void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
 {
     int32_t n = ev->nrows;
     if (n < PAR_MIN_ROWS || ev->on_shared) {
+        if (numbers) {
+            numcol_fill_absent(numbers, 0, n);
+            numbers->filled = n;
+        }
         run_rows(ev, fn, ctx, 0, n);
         return;
     }
+    if (numbers) { /* the first batch alone may widen the column */
+        numcol_fill_absent(numbers, 0, EVAL_BATCH);
+        numbers->filled = EVAL_BATCH;
+    }
     run_rows(ev, fn, ctx, 0, EVAL_BATCH);
-    Blocks b = {.first = EVAL_BATCH, .n = n};
+    Blocks b = {.first = EVAL_BATCH, .n = n, .numbers = numbers};
     b.count = (n - EVAL_BATCH + BLOCK_ROWS - 1) / BLOCK_ROWS;
     atomic_init(&b.next, 0);
     atomic_init(&b.stop, false);
@@ -145,11 +167,6 @@ void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
     Part *a = xcalloc_lines(sizeof(Part)), *s = xcalloc_lines(sizeof(Part));
     part_init(a, ev, fn, ctx, &b);
     part_init(s, ev, fn, ctx, &b);
-    if (numbers) {
-        numcol_reserve(&s->num, n - EVAL_BATCH);
-        s->ev.part = &s->num;
-        s->ev.part_base = EVAL_BATCH;
-    }
     pthread_t t;
     bool started = pthread_create(&t, NULL, part_thread, s) == 0;
     run_part(a, false);
@@ -160,21 +177,21 @@ void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
     int32_t stop = 0;
     while (stop < b.count && b.status[stop] == BLOCK_DONE)
         stop++;
+    int32_t redo = n; /* the rows from here on are computed again, in order */
+    if (stop < b.count) {
+        int32_t hi;
+        block_rows(&b, stop, &redo, &hi);
+    }
     if (numbers) {
-        bool any = false;
-        for (int32_t i = 0; i < stop && !any; i++)
-            any = b.by_second[i];
-        while (any && tier(numbers) < tier(&s->num))
-            numcol_widen(numbers);
-        for (int32_t i = 0; i < stop; i++) {
-            int32_t lo, hi;
-            block_rows(&b, i, &lo, &hi);
-            if (b.by_second[i]) merge_rows(numbers, &s->num, EVAL_BATCH, lo, hi);
-        }
+        numcol_fill_absent(numbers, redo, n - redo);
+        numbers->filled = n;
+        store_aside(numbers, &a->aside, redo);
+        store_aside(numbers, &s->aside, redo);
     }
     int32_t failed = stop < b.count && b.status[stop] == BLOCK_FAILED ? stop : -1;
     if (failed >= 0) diags_merge(ev->d, b.by_second[failed] ? &s->diags : &a->diags, true);
-    numcol_free(&s->num);
+    aside_free(&a->aside);
+    aside_free(&s->aside);
     diags_free(&a->diags);
     diags_free(&s->diags);
     free(a);
@@ -184,24 +201,9 @@ void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers)
     ev->lo = 0;
     ev->hi = n;
     if (failed >= 0) longjmp(*ev->on_error, 1);
-    if (stop < b.count) { /* gave up, or was stopped: the rest in order, here */
-        int32_t lo, hi;
-        block_rows(&b, stop, &lo, &hi);
-        run_rows(ev, fn, ctx, lo, n);
-    }
+    if (redo < n) run_rows(ev, fn, ctx, redo, n); /* gave up, or was stopped */
     ev->lo = 0;
     ev->hi = n;
-}
-
-typedef struct ValueRows {
-    ValueDef *v;
-    ComputeFn fn;
-} ValueRows;
-
-static void value_rows(Eval *ev, void *ctx)
-{
-    ValueRows *vr = ctx;
-    vr->fn(ev, vr->v);
 }
 
 bool eval_rows_try(Eval *ev, RowsFn fn, void *ctx)
@@ -222,6 +224,17 @@ bool eval_rows_try(Eval *ev, RowsFn fn, void *ctx)
     ev->hi = ev->nrows;
     diags_free(&quiet);
     return ok;
+}
+
+typedef struct ValueRows {
+    ValueDef *v;
+    ComputeFn fn;
+} ValueRows;
+
+static void value_rows(Eval *ev, void *ctx)
+{
+    ValueRows *vr = ctx;
+    vr->fn(ev, vr->v);
 }
 
 void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn)

@@ -33,13 +33,12 @@ typedef struct Eval {
     bool keep_values;  /* never free a let's column: explanations read them all */
     bool keep_columns; /* never free a table's column: another model shares them */
     /* The rows a value's column is computed for, [lo, hi): all of them, or one
-    ** block when the column is split across threads (compute_par.c). The
-    ** second thread writes its numbers into `part` (row part_base at 0), and
-    ** a block jumps to on_shared (code 2) rather than build state every row
-    ** shares. */
+    ** block when the column is split across threads (compute_par.c). Both
+    ** threads then store numbers in the column's storage as it is, and set
+    ** aside those that would widen it (eval_set_num); a block jumps to
+    ** on_shared (code 2) rather than build state every row shares. */
     int32_t lo, hi;
-    NumCol *part;
-    int32_t part_base;
+    struct NumAside *aside;
     jmp_buf *on_shared;
     /* Told now and then how far a long run is (rows of table `what` read, or
     ** values computed); NULL when nobody is watching. */
@@ -132,8 +131,8 @@ void column_free(Column *c);
 typedef void (*ComputeFn)(Eval *ev, ValueDef *v);
 void compute_rows(Eval *ev, ValueDef *v, ComputeFn fn);
 /* The same for any fn that fills per-row results for [ev->lo, ev->hi):
-** numbers through ev->part when it is set (the second half's, copied into
-** `numbers` afterwards; NULL when fn writes no NumCol), anything else
+** numbers into `numbers` through eval_set_num (NULL when fn writes no
+** NumCol; else reserved for every row, none of them set yet), anything else
 ** straight into arrays indexed by row. */
 typedef void (*RowsFn)(Eval *ev, void *ctx);
 void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers);
@@ -141,6 +140,35 @@ void eval_rows_split(Eval *ev, RowsFn fn, void *ctx, NumCol *numbers);
 ** row failed, for a caller that then works in row order to report the
 ** error a row-by-row pass meets first (the state any row built is kept). */
 bool eval_rows_try(Eval *ev, RowsFn fn, void *ctx);
+/* Numbers a part of a split column could not store without widening it,
+** stored after both threads are done (compute_par.c). */
+typedef struct NumAside {
+    int32_t *rows;
+    Dec *vals;
+    size_t n, cap;
+} NumAside;
+void eval_set_aside(Eval *ev, int32_t row, Dec x);
+
+/* A number of row `row` of column c, as fn of eval_rows_split stores it. */
+static inline void eval_set_num(Eval *ev, NumCol *c, int32_t row, Dec x)
+{
+    if (!ev->aside)
+        numcol_set(c, row, x);
+    else if (!numcol_put(c, row, x))
+        eval_set_aside(ev, row, x);
+}
+
+/* Rows [row, row + n) of c set to x[0..n), likewise. */
+static inline void eval_set_num_run(Eval *ev, NumCol *c, int32_t row, const Dec *x, int n)
+{
+    if (!ev->aside) {
+        numcol_set_run(c, row, x, n);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        if (!numcol_put(c, row + i, x[i])) eval_set_aside(ev, row + i, x[i]);
+}
+
 /* Is the indicator scored for this row: every enclosing variant was taken? */
 bool indicator_active(Eval *ev, Indicator *ind, int32_t row);
 Value value_get(Eval *ev, ValueDef *v, int32_t row);

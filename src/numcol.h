@@ -146,6 +146,42 @@ static inline void numcol_set(NumCol *c, int32_t i, Dec v)
     c->wide[i] = v;
 }
 
+/* v stored at row i in the column's tier as it is, never widening it (two
+** threads may be writing other rows of the column): false, with the row left
+** absent, when v needs a wider tier. */
+static inline bool numcol_put(NumCol *c, int32_t i, Dec v)
+{
+    if (c->small) {
+        if (v == DEC_NULL) {
+            c->small[i] = INT32_MIN;
+            return true;
+        }
+        if (numcol_small_of(v, &c->small[i])) return true;
+        c->small[i] = INT32_MIN;
+        return false;
+    }
+    if (c->narrow) {
+        bool fits = v == DEC_NULL || (v > (Dec)INT64_MIN && v <= (Dec)INT64_MAX);
+        c->narrow[i] = fits && v != DEC_NULL ? (int64_t)v : INT64_MIN;
+        return fits;
+    }
+    c->wide[i] = v;
+    return true;
+}
+
+/* Rows [row, row + n) absent, in the column's tier. */
+static inline void numcol_fill_absent(NumCol *c, int32_t row, int32_t n)
+{
+    for (int32_t i = row; i < row + n; i++) {
+        if (c->small)
+            c->small[i] = INT32_MIN;
+        else if (c->narrow)
+            c->narrow[i] = INT64_MIN;
+        else
+            c->wide[i] = DEC_NULL;
+    }
+}
+
 /* Rows [row, row + n) set to x[0..n), in order: numcol_set with the
 ** column's tier looked at once for the run, until a value needs a wider one. */
 static inline void numcol_set_run(NumCol *c, int32_t row, const Dec *x, int n)
