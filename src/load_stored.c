@@ -318,26 +318,8 @@ static void set_aside(Part *p, int32_t row, int col, Dec v)
 ** same columns, so none may widen now), or set aside for after. */
 static void store_number(Part *p, Column *c, int32_t row, const Value *x)
 {
-    NumCol *nc = &c->num;
-    if (nc->small) {
-        if (x->null)
-            nc->small[row] = INT32_MIN;
-        else if (!numcol_small_of(x->n, &nc->small[row])) {
-            nc->small[row] = INT32_MIN;
-            set_aside(p, row, c->index, x->n);
-        }
-    } else if (nc->narrow) {
-        if (x->null)
-            nc->narrow[row] = INT64_MIN;
-        else if (x->n > (Dec)INT64_MIN && x->n <= (Dec)INT64_MAX)
-            nc->narrow[row] = (int64_t)x->n;
-        else {
-            nc->narrow[row] = INT64_MIN;
-            set_aside(p, row, c->index, x->n);
-        }
-    } else {
-        nc->wide[row] = x->null ? DEC_NULL : x->n;
-    }
+    Dec v = x->null ? DEC_NULL : x->n;
+    if (!numcol_put(&c->num, row, v)) set_aside(p, row, c->index, v);
 }
 
 /* One parsed record into row `row` of the columns (the key's come later). */
