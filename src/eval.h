@@ -165,6 +165,18 @@ static inline void eval_set_num_run(Eval *ev, NumCol *c, int32_t row, const Dec 
         numcol_set_run(c, row, x, n);
         return;
     }
+    if (c->small) { /* the common tier, looked at once for the run */
+        int32_t *d = c->small + row;
+        for (int i = 0; i < n; i++) {
+            if (x[i] == DEC_NULL) {
+                d[i] = INT32_MIN;
+            } else if (!numcol_small_of(x[i], &d[i])) {
+                d[i] = INT32_MIN;
+                eval_set_aside(ev, row + i, x[i]);
+            }
+        }
+        return;
+    }
     for (int i = 0; i < n; i++)
         if (!numcol_put(c, row + i, x[i])) eval_set_aside(ev, row + i, x[i]);
 }

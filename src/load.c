@@ -171,10 +171,13 @@ bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *va
     /* The key's slot in the string table loads while the other cells
     ** parse; a key that is there cannot fail, so interning it last
     ** leaves the order of any diagnostics as it was. */
-    L->key_hash = 0;
+    uint32_t hash = 0;
     if (key_field >= 0 && f[key_field].len && !L->defer_text)
-        L->key_hash = intern_prefetch(L->ev->m->strings, f[key_field].ptr, f[key_field].len);
-    int skip = L->key_hash || L->defer_text ? key_field : -1;
+        hash = intern_prefetch(L->ev->m->strings, f[key_field].ptr, f[key_field].len);
+    /* From the local: a load of L->key_hash right after this store, merged
+    ** with the next field's, would wait for the store to reach the cache. */
+    L->key_hash = hash;
+    int skip = hash || L->defer_text ? key_field : -1;
     for (size_t i = 0; i < n; i++) {
         int c = L->field_col[i];
         if ((int)i == skip) continue;
