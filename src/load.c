@@ -181,12 +181,18 @@ bool load_cells(Loader *L, const CsvField *f, size_t n, int key_field, Value *va
     for (size_t i = 0; i < n; i++) {
         int c = L->field_col[i];
         if ((int)i == skip) continue;
-        if (f[i].len && L->fast[i] && cell_fast(t->cols[c], f[i].ptr, f[i].len, &vals[c])) continue;
-        if (f[i].len &&
-            t->cols[c]->kind == COL_REF) { /* what parse_cell would do, less its checks */
-            memset(&vals[c], 0, sizeof vals[c]);
-            if (!parse_ref(L, t->cols[c], f[i].ptr, f[i].len, i, &vals[c], "")) row_ok = false;
-            continue;
+        if (f[i].len) {
+            uint8_t how = L->fast[i];
+            if (how == CELL_SKIP) {
+                memset(&vals[c], 0, sizeof vals[c]);
+                continue;
+            }
+            if (how == CELL_FAST && cell_fast(t->cols[c], f[i].ptr, f[i].len, &vals[c])) continue;
+            if (how == CELL_REF) { /* what parse_cell would do, less its checks */
+                memset(&vals[c], 0, sizeof vals[c]);
+                if (!parse_ref(L, t->cols[c], f[i].ptr, f[i].len, i, &vals[c], "")) row_ok = false;
+                continue;
+            }
         }
         if (!parse_cell(L, t->cols[c], &f[i], i, &vals[c])) row_ok = false;
     }
@@ -242,12 +248,18 @@ bool load_header(Loader *L)
         }
     }
     /* Cells that cell_fast may parse: not references, which are looked up,
-    ** nor texts that are kept or keys of stored tables, which are interned. */
-    L->fast = arena_alloc(L->ev->m->arena, sizeof(bool) * n);
+    ** nor texts that are kept or keys of stored tables, which are interned;
+    ** a text that is neither needs nothing at all. */
+    L->fast = arena_alloc(L->ev->m->arena, n);
     for (size_t i = 0; i < n; i++) {
         const Column *c = L->field_col[i] >= 0 ? t->cols[L->field_col[i]] : NULL;
         bool stored_key = c && c->index == t->key_col && !t->streamed;
-        L->fast[i] = c && c->kind != COL_REF && !stored_key && (c->kind != COL_TEXT || !c->used);
+        L->fast[i] = !c                               ? CELL_SLOW
+                     : c->kind == COL_REF             ? CELL_REF
+                     : stored_key                     ? CELL_SLOW
+                     : c->kind == COL_TEXT && c->used ? CELL_SLOW
+                     : c->kind == COL_TEXT            ? CELL_SKIP
+                                                      : CELL_FAST;
     }
     for (int c = 0; c < t->ncols; c++)
         if (t->cols[c]->csv_pos < 0) {

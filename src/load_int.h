@@ -17,6 +17,12 @@ typedef struct RefCache {
     int32_t row;
 } RefCache;
 
+/* How load_cells takes a nonempty cell of a field, decided once per file:
+** through parse_cell, through cell_fast first, as a text no expression reads
+** (the reader has checked it is UTF-8: nothing is left to do), or as a
+** reference, looked up. */
+enum { CELL_SLOW, CELL_FAST, CELL_SKIP, CELL_REF };
+
 typedef struct Loader {
     Eval *ev;
     Table *t;
@@ -27,7 +33,7 @@ typedef struct Loader {
     const InlineRows *in; /* rows written in a rule file, or NULL */
     int record;           /* records read so far, the header included, minus one */
     int *field_col;       /* CSV field -> column index, -1 unused */
-    bool *fast;           /* per CSV field: a nonempty cell may take cell_fast */
+    uint8_t *fast;        /* per CSV field: how a nonempty cell is taken (CELL_*) */
     int nfields;
     size_t errors_before;
     uint32_t key_hash; /* of the current row's text key, prefetched; 0 none */
