@@ -338,7 +338,7 @@ void grade_compute(Eval *ev)
     const int32_t *gid = G ? G->gid : NULL;
     int32_t ngroups = G ? G->ngroups : 1;
     Decision *dec = ev_alloc(ev, (size_t)(nn) * sizeof(Decision));
-    uint32_t ungraded = intern_put(m->strings, "不定等次", strlen("不定等次"));
+    uint32_t ungraded = m->ungraded_text;
     RankJob *job = rank_begin(ev, gid, ngroups);
     grade_in_rank_order(ev, job, dec, gid, ngroups, ungraded);
     rank_free(ev, job);

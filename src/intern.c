@@ -74,6 +74,18 @@ static void rehash(Intern *in, uint32_t mask)
     in->mask = mask;
 }
 
+void intern_drop_index(Intern *in)
+{
+    free(in->slots);
+    in->slots = NULL;
+}
+
+/* The index, built again after intern_drop_index. */
+static void need_index(Intern *in)
+{
+    if (!in->slots) rehash(in, in->mask);
+}
+
 void intern_reserve(Intern *in, size_t n, size_t nchars)
 {
     size_t count = (size_t)in->count + n;
@@ -89,7 +101,7 @@ void intern_reserve(Intern *in, size_t n, size_t nchars)
     uint32_t mask = in->mask;
     while (too_full(count, mask))
         mask = mask * 2 + 1;
-    if (mask != in->mask) rehash(in, mask);
+    if (mask != in->mask || !in->slots) rehash(in, mask);
 }
 
 static uint64_t *probe(const Intern *in, const char *s, size_t len, uint32_t h)
@@ -108,13 +120,16 @@ static uint64_t *probe(const Intern *in, const char *s, size_t len, uint32_t h)
 
 uint32_t intern_find(const Intern *in, const char *s, size_t len)
 {
+    /* Building the index again changes no text or id: to a caller, the
+    ** table is as it was. */
+    need_index((Intern *)in);
     return (uint32_t)*probe(in, s, len, hash_bytes(s, len));
 }
 
 uint32_t intern_prefetch(const Intern *in, const char *s, size_t len)
 {
     uint32_t h = hash_bytes(s, len);
-    __builtin_prefetch(&in->slots[h & in->mask]);
+    if (in->slots) __builtin_prefetch(&in->slots[h & in->mask]);
     return h;
 }
 
@@ -125,6 +140,7 @@ uint32_t intern_put(Intern *in, const char *s, size_t len)
 
 uint32_t intern_put_hashed(Intern *in, const char *s, size_t len, uint32_t h)
 {
+    need_index(in);
     uint64_t *slot = probe(in, s, len, h);
     if (*slot) return (uint32_t)*slot;
     if (in->count == in->ids_cap) {

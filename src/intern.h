@@ -45,6 +45,11 @@ void intern_reserve(Intern *in, size_t n, size_t nchars);
 ** intern_put_hashed then takes. */
 uint32_t intern_prefetch(const Intern *in, const char *s, size_t len);
 uint32_t intern_put_hashed(Intern *in, const char *s, size_t len, uint32_t hash);
+/* Frees the hash index; the texts and their ids stay. Once a run's tables
+** are loaded it looks texts up rarely, and at 10^6 keys the index is 16 MB
+** that the values computed next can use. The next lookup or put builds the
+** index again (on one thread: not while others look texts up). */
+void intern_drop_index(Intern *in);
 /* INTERN_NONE when s was never interned. */
 uint32_t intern_find(const Intern *in, const char *s, size_t len);
 const char *intern_str(const Intern *in, uint32_t id, size_t *len);

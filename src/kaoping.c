@@ -342,6 +342,7 @@ bool kp_load(KpScheme *s, const char *dir, Diags *d)
     s->ev.on_error = &on_error;
     if (setjmp(on_error)) return false;
     if (!load_tables(&s->ev, dir)) return false;
+    intern_drop_index(s->m->strings); /* see intern.h */
     s->data_loaded = true;
     return true;
 }
@@ -392,6 +393,7 @@ bool kp_run_both(KpScheme *a, KpScheme *b, const char *dir, Diags *d)
     if (setjmp(on_error)) return false;
     share_plan(a->m, b->m);
     if (!load_tables_shared(&a->ev, &b->ev, dir)) return false;
+    intern_drop_index(a->m->strings);
     compute_all(a);
     share_borrow(b->m);
     compute_all(b);

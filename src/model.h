@@ -257,7 +257,8 @@ typedef struct Model {
     Decl *grades_decl;
     Grade *grades;
     int ngrades;
-    Group *grade_group; /* NULL: everyone in one pool */
+    uint32_t ungraded_text; /* the text "不定等次", interned with the grades */
+    Group *grade_group;     /* NULL: everyone in one pool */
     Column *override_col;
     ValueDef *v_score, *v_bonus_total, *v_penalty_total, *v_total, *v_grade, *v_rank;
     ValueDef *v_total_base; /* score + bonus - penalty, before adjustments */

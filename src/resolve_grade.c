@@ -34,6 +34,9 @@ void declare_grades(Resolver *r, Decl *d)
         return;
     }
     m->grades_decl = d;
+    /* Interned now: grading runs after the loads, when the string table has
+    ** given up its index (intern_drop_index). */
+    m->ungraded_text = intern_put(m->strings, "不定等次", strlen("不定等次"));
     m->grades = ARENA_ARR(r->arena, Grade, d->rules.n);
     for (int i = 0; i < d->rules.n; i++) {
         GradeRule *g = d->rules.items[i];

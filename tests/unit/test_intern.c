@@ -1,7 +1,8 @@
 /*
 ** test_intern.c — the string table: dense ids that stay the same as the
-** table grows, lookups that find exactly what was put, and the two-step put
-** a loader uses (prefetch, then put with the hash) giving the same ids.
+** table grows, lookups that find exactly what was put, the two-step put a
+** loader uses (prefetch, then put with the hash) giving the same ids, and
+** the index dropped after the loads and built again on the next use.
 */
 #include <criterion/criterion.h>
 
@@ -93,4 +94,36 @@ Test(intern, a_reservation_keeps_ids_and_puts_grow_past_it)
         cr_assert_str_eq(intern_str(&in, (uint32_t)i + 1, &len), s);
     }
     intern_free(&in);
+}
+
+/* Without its index the table keeps every text and id: a lookup, a put of a
+** text it has and a put of a new one each build the index again and give
+** what they gave before (or the next id). */
+Test(intern, dropping_the_index_keeps_texts_and_ids)
+{
+    char s[32];
+    for (int first = 0; first < 3; first++) {
+        Intern in;
+        intern_init(&in);
+        for (int i = 0; i < 5000; i++) {
+            int n = snprintf(s, sizeof s, "K%d", i);
+            intern_put(&in, s, (size_t)n);
+        }
+        intern_drop_index(&in);
+        cr_assert_null(in.slots);
+        if (first == 0) cr_expect_eq(intern_find(&in, "K1234", 5), 1235u);
+        if (first == 1) cr_expect_eq(intern_put(&in, "K77", 3), 78u);
+        if (first == 2) cr_expect_eq(intern_put(&in, "new", 3), 5001u);
+        cr_expect_eq(intern_prefetch(&in, "K9", 2) != 0, true);
+        for (int i = 0; i < 5000; i += 13) {
+            int n = snprintf(s, sizeof s, "K%d", i);
+            cr_expect_eq(intern_find(&in, s, (size_t)n), (uint32_t)i + 1);
+        }
+        cr_expect_eq(intern_find(&in, "K5000", 5), INTERN_NONE);
+        intern_drop_index(&in);
+        intern_reserve(&in, 10, 0); /* a reservation builds it as well, even a small one */
+        cr_assert_not_null(in.slots, "a loader prefetches slots right after reserving");
+        cr_expect_eq(intern_put(&in, "K4999", 5), 5000u);
+        intern_free(&in);
+    }
 }
