@@ -9,6 +9,7 @@
 #include "xalloc.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -421,19 +422,20 @@ static void format_rows(Out *o, int32_t from, int32_t to)
     o->tile = NULL;
 }
 
-/* The second formatter: odd blocks, each into the next of a ring of
-** buffers, which the writing thread empties in order. With room to run
-** ahead, neither thread waits for the other at every block: in a virtual
-** machine a wait can cost as much as formatting a block. */
-#define OUT_RING 4
-
-typedef struct Helper {
-    Out out[OUT_RING];
-    int32_t ready[OUT_RING]; /* the block in out[i].buf to be written; -1 none */
+/* Two formatters, taking blocks in turn (this thread the even ones), each
+** writing its own block as soon as the one before is written. Each thus
+** writes what it has just formatted, still in its cache, and the writing
+** (the kernel filling new page-cache pages, about as costly as formatting
+** at 10^6 rows) is shared: while one thread writes a block, the other
+** formats the next. */
+typedef struct Turns {
+    Out out[2]; /* a block buffer per thread */
+    FILE *f;    /* the output, written in turn */
     int32_t nblocks;
+    atomic_int written; /* blocks written so far */
     pthread_mutex_t mu;
-    pthread_cond_t written, formatted;
-} Helper;
+    pthread_cond_t changed; /* `written` moved on */
+} Turns;
 
 static void block_range(const Out *o, int32_t b, int32_t *from, int32_t *to)
 {
@@ -442,30 +444,44 @@ static void block_range(const Out *o, int32_t b, int32_t *from, int32_t *to)
     *to = n - *from < OUT_BLOCK_ROWS ? n : *from + OUT_BLOCK_ROWS;
 }
 
-/* Odd block b goes through buffer (b / 2) % OUT_RING. */
-static int ring_slot(int32_t b)
+/* Waits until blocks [0, b) are written. A turn is usually a fraction of a
+** millisecond away, and waking a sleeping thread costs tens of
+** microseconds here: so spin a little before sleeping. */
+static void wait_turn(Turns *t, int32_t b)
 {
-    return (int)((b / 2) % OUT_RING);
+    for (int spin = 0; spin < 4096; spin++) {
+        if (atomic_load_explicit(&t->written, memory_order_acquire) == b) return;
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    }
+    pthread_mutex_lock(&t->mu);
+    while (atomic_load_explicit(&t->written, memory_order_acquire) != b)
+        pthread_cond_wait(&t->changed, &t->mu);
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* Blocks first, first + 2, ... through out[first]. */
+static void take_turns(Turns *t, int first)
+{
+    Out *o = &t->out[first];
+    for (int32_t b = first; b < t->nblocks; b += 2) {
+        int32_t from, to;
+        block_range(o, b, &from, &to);
+        o->len = 0;
+        format_rows(o, from, to);
+        wait_turn(t, b);
+        fwrite_unlocked(o->buf, 1, o->len, t->f);
+        pthread_mutex_lock(&t->mu);
+        atomic_store_explicit(&t->written, b + 1, memory_order_release);
+        pthread_cond_broadcast(&t->changed);
+        pthread_mutex_unlock(&t->mu);
+    }
 }
 
 static void *helper_main(void *arg)
 {
-    Helper *h = arg;
-    for (int32_t b = 1; b < h->nblocks; b += 2) {
-        int i = ring_slot(b);
-        pthread_mutex_lock(&h->mu);
-        while (h->ready[i] >= 0)
-            pthread_cond_wait(&h->written, &h->mu);
-        pthread_mutex_unlock(&h->mu);
-        int32_t from, to;
-        block_range(&h->out[i], b, &from, &to);
-        h->out[i].len = 0;
-        format_rows(&h->out[i], from, to);
-        pthread_mutex_lock(&h->mu);
-        h->ready[i] = b;
-        pthread_cond_signal(&h->formatted);
-        pthread_mutex_unlock(&h->mu);
-    }
+    take_turns(arg, 1);
     return NULL;
 }
 
@@ -473,48 +489,32 @@ static void *helper_main(void *arg)
 ** second thread could be started (nothing is written then). */
 static bool format_rows_parallel(Out *o)
 {
-    /* Away from this thread's own Out (on its stack), which it writes for
-    ** every cell as the helper does its: no cache line is shared. */
-    Helper *hp = xcalloc_lines(sizeof *hp);
-    hp->nblocks = (o->ev->nrows + OUT_BLOCK_ROWS - 1) / OUT_BLOCK_ROWS;
-    for (int i = 0; i < OUT_RING; i++) {
-        hp->out[i] = *o;
-        hp->out[i].f = NULL;
-        hp->out[i].len = 0;
-        hp->out[i].buf = xmalloc(o->cap);
-        hp->ready[i] = -1;
+    /* Away from this thread's stack, and each Out on lines of its own: each
+    ** thread writes its own for every cell. */
+    Turns *t = xcalloc_lines(sizeof *t);
+    t->f = o->f;
+    t->nblocks = (o->ev->nrows + OUT_BLOCK_ROWS - 1) / OUT_BLOCK_ROWS;
+    atomic_init(&t->written, 0);
+    for (int i = 0; i < 2; i++) {
+        t->out[i] = *o;
+        t->out[i].f = NULL;
+        t->out[i].len = 0;
+        t->out[i].buf = xmalloc(o->cap);
     }
-    pthread_mutex_init(&hp->mu, NULL);
-    pthread_cond_init(&hp->written, NULL);
-    pthread_cond_init(&hp->formatted, NULL);
-    pthread_t t;
-    bool started = pthread_create(&t, NULL, helper_main, hp) == 0;
-    for (int32_t b = 0; started && b < hp->nblocks; b++) {
-        if (b % 2 == 0) {
-            int32_t from, to;
-            block_range(o, b, &from, &to);
-            format_rows(o, from, to);
-            continue;
-        }
-        int i = ring_slot(b);
-        pthread_mutex_lock(&hp->mu);
-        while (hp->ready[i] != b)
-            pthread_cond_wait(&hp->formatted, &hp->mu);
-        pthread_mutex_unlock(&hp->mu);
-        flush(o);
-        fwrite_unlocked(hp->out[i].buf, 1, hp->out[i].len, o->f);
-        pthread_mutex_lock(&hp->mu);
-        hp->ready[i] = -1;
-        pthread_cond_signal(&hp->written);
-        pthread_mutex_unlock(&hp->mu);
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->changed, NULL);
+    flush(o); /* what went before the rows (the header) */
+    pthread_t th;
+    bool started = pthread_create(&th, NULL, helper_main, t) == 0;
+    if (started) {
+        take_turns(t, 0);
+        pthread_join(th, NULL);
     }
-    if (started) pthread_join(t, NULL);
-    pthread_mutex_destroy(&hp->mu);
-    pthread_cond_destroy(&hp->written);
-    pthread_cond_destroy(&hp->formatted);
-    for (int i = 0; i < OUT_RING; i++)
-        free(hp->out[i].buf);
-    free(hp);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->changed);
+    for (int i = 0; i < 2; i++)
+        free(t->out[i].buf);
+    free(t);
     return started;
 }
 

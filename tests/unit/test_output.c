@@ -171,11 +171,13 @@ Test(output, large_json_ends_without_a_trailing_comma)
     check(21000, KP_FORMAT_JSON);
 }
 
-/* Enough blocks that the second thread's ring of buffers comes round
-** again (odd blocks 1, 3, 5, 7 fill it; 9 reuses the first buffer). */
-Test(output, csv_once_round_the_ring_of_buffers, .timeout = 60)
+/* Many blocks, the two threads writing theirs in turn, each after the block
+** before it is written: with sixty of them, one written out of turn would
+** show. */
+Test(output, csv_of_many_blocks_written_in_turn, .timeout = 60)
 {
     check(4096 * 11 + 5, KP_FORMAT_CSV);
+    check(4096 * 60 + 5, KP_FORMAT_CSV);
 }
 
 /* Keys in row order, so the number columns are read a tile of rows at a
