@@ -11,12 +11,13 @@
 ** quotes), and the columns are made exactly as long as the table.
 **
 ** What cannot be done piece by piece is done after, on one thread, in row
-** order: the keys are interned (the string table is not shared between
-** threads, and a duplicate is the first row that repeats a key), and a number
-** too wide for its column's storage, set aside by the piece that met it,
-** widens the column then. So only a table whose one text to intern is its
-** key is loaded this way; one with other text columns, aggregates folded
-** from its rows, or rows written in a rule file goes the ordinary way.
+** order, from what the pieces set aside: the texts to keep and the keys are
+** interned in the order the ordinary load interns them (the string table is
+** not shared between threads, and a duplicate is the first row that repeats
+** a key), and a number too wide for its column's storage widens the column.
+** A table with aggregates folded from its rows, rows written in a rule file,
+** a reference to its own rows, a key that is not text, or a second model
+** reading it (kaoping diff) goes the ordinary way.
 **
 ** Any problem at all (a bad cell, a quote in the wrong place, a count that
 ** does not match the records parsed, a duplicate key) gives way to the
