@@ -62,6 +62,9 @@ typedef struct Pieces {
 /* Cuts the file of `size` bytes at the first line end at or after each
 ** multiple of about piece bytes; false when there is not even one cut. */
 bool pieces_cut(Pieces *ps, uint64_t size, uint64_t piece);
+/* The next piece not yet taken, for the calling thread; -1 when none is
+** left or a piece has failed. */
+int pieces_take(Pieces *ps);
 
 /* "cases.csv" of "dir/cases.csv", for progress reports. */
 const char *load_csv_name(const char *path);

@@ -133,11 +133,8 @@ static void run_part(Part *p)
     }
     if (p->acc) fold_empty(p->L.t, p->acc);
     if (p->L.csv && !run_piece(p)) p->ok = false;
-    while (p->ok && !atomic_load(&ps->failed)) {
-        int i = atomic_fetch_add(&ps->next, 1);
-        if (i >= ps->n) break;
+    for (int i; p->ok && (i = pieces_take(ps)) >= 0;)
         if (!open_piece(p, i) || !run_piece(p)) p->ok = false;
-    }
     if (!p->ok) atomic_store(&ps->failed, true);
 }
 
@@ -222,4 +219,11 @@ bool pieces_cut(Pieces *ps, uint64_t size, uint64_t piece)
     close(fd);
     ps->cut[++ps->n] = size;
     return ps->n >= 2;
+}
+
+int pieces_take(Pieces *ps)
+{
+    if (atomic_load(&ps->failed)) return -1;
+    int i = atomic_fetch_add(&ps->next, 1);
+    return i < ps->n ? i : -1;
 }

@@ -196,11 +196,8 @@ static void count_pieces(Job *job)
 {
     char *buf = malloc(COUNT_CHUNK);
     Pieces *ps = &job->ps;
-    for (;;) {
-        int i = atomic_fetch_add(&ps->next, 1);
-        if (i >= ps->n) break;
+    for (int i; (i = pieces_take(ps)) >= 0;)
         if (!buf || !count_piece(job, i, buf)) atomic_store(&ps->failed, true);
-    }
     free(buf);
 }
 
@@ -382,11 +379,8 @@ static void run_part(Part *p)
         return;
     }
     if (p->current >= 0 && !run_piece(p)) p->ok = false;
-    while (p->ok && !atomic_load(&ps->failed)) {
-        int i = atomic_fetch_add(&ps->next, 1);
-        if (i >= ps->n) break;
+    for (int i; p->ok && (i = pieces_take(ps)) >= 0;)
         if (!open_piece(p, i) || !run_piece(p)) p->ok = false;
-    }
     if (!p->ok) atomic_store(&ps->failed, true);
 }
 

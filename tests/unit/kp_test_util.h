@@ -3,6 +3,7 @@
 ** Makefile builds only tests/unit/test_*.c).
 **
 **   kt_tmpdir / kt_write / kt_rmdir    a scratch directory with files in it
+**   kt_replace_line                    one line of a file written there, replaced
 **   kt_diag_summary                    "line:col: message\n" per diagnostic
 **   kt_run / kt_run_dir                scheme + CSV files -> CSV text or errors
 **
@@ -68,6 +69,33 @@ static inline void kt_rmdir(char *dir)
     if (!dir) return;
     nftw(dir, kt_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     free(dir);
+}
+
+/* Replaces the text of physical line `line` (1-based) of dir/name, which
+** must have that many lines. */
+static inline void kt_replace_line(const char *dir, const char *name, long line, const char *text)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *all = malloc((size_t)size + 1);
+    cr_assert_eq(fread(all, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    all[size] = 0;
+    char *at = all;
+    for (long i = 1; i < line; i++)
+        at = strchr(at, '\n') + 1;
+    char *end = strchr(at, '\n');
+    f = fopen(path, "w");
+    fwrite(all, 1, (size_t)(at - all), f);
+    fputs(text, f);
+    fputs(end, f);
+    fclose(f);
+    free(all);
 }
 
 /* ---- diagnostics ---- */

@@ -158,32 +158,6 @@ Test(load_par, a_cut_inside_a_quoted_field_gives_way, .timeout = 120)
     expect_folds_as_written(true);
 }
 
-/* Replaces the text of line `line` (1-based) of dir/cases.csv. */
-static void set_line(const char *dir, long line, const char *text)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cases.csv", dir);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *all = malloc((size_t)size + 1);
-    cr_assert_eq(fread(all, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    all[size] = 0;
-    char *at = all;
-    for (long i = 1; i < line; i++)
-        at = strchr(at, '\n') + 1;
-    char *end = strchr(at, '\n');
-    f = fopen(path, "w");
-    fwrite(all, 1, (size_t)(at - all), f);
-    fputs(text, f);
-    fputs(end, f);
-    fclose(f);
-    free(all);
-}
-
 /* Bad cells in either half are reported as the ordinary load reports
 ** them: at their line and column, the first one first. */
 Test(load_par, bad_cells_are_reported_at_their_lines, .timeout = 120)
@@ -191,8 +165,8 @@ Test(load_par, bad_cells_are_reported_at_their_lines, .timeout = 120)
     char *dir = kt_tmpdir(), *want = NULL;
     make_data(dir, false, &want);
     free(want);
-    set_line(dir, 400001, "C0399999,P00001,丁,是,1,备注");
-    set_line(dir, 50001, "C0049999,P00001,甲,是,八十,备注");
+    kt_replace_line(dir, "cases.csv", 400001, "C0399999,P00001,丁,是,1,备注");
+    kt_replace_line(dir, "cases.csv", 50001, "C0049999,P00001,甲,是,八十,备注");
     KtResult r = run_in(dir);
     cr_assert_eq(r.stage, KT_RUN_FAILED, "%s", r.diags);
     char want_diags[8192];
@@ -212,8 +186,10 @@ Test(load_par, a_sum_overflowing_across_the_parts_names_its_row, .timeout = 120)
     char *dir = kt_tmpdir(), *want = NULL;
     make_data(dir, false, &want);
     free(want);
-    set_line(dir, 1001, "C0000999,P00001,甲,是,100000000000000000000000000,备注");
-    set_line(dir, 400001, "C0399999,P00001,甲,是,100000000000000000000000000,备注");
+    kt_replace_line(dir, "cases.csv", 1001,
+                    "C0000999,P00001,甲,是,100000000000000000000000000,备注");
+    kt_replace_line(dir, "cases.csv", 400001,
+                    "C0399999,P00001,甲,是,100000000000000000000000000,备注");
     KtResult r = run_in(dir);
     char want_err[4200];
     snprintf(want_err, sizeof want_err, "arithmetic overflow (%s/cases.csv:400001)", r.dir);

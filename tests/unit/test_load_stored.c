@@ -205,32 +205,6 @@ Test(load_stored, rows_keep_their_lines, .timeout = 120)
     kt_rmdir(dir);
 }
 
-/* Replaces the text of line `line` (1-based) of dir/persons.csv. */
-static void set_line(const char *dir, long line, const char *text)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/persons.csv", dir);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *all = malloc((size_t)size + 1);
-    cr_assert_eq(fread(all, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    all[size] = 0;
-    char *at = all;
-    for (long i = 1; i < line; i++)
-        at = strchr(at, '\n') + 1;
-    char *end = strchr(at, '\n');
-    f = fopen(path, "w");
-    fwrite(all, 1, (size_t)(at - all), f);
-    fputs(text, f);
-    fputs(end, f);
-    fclose(f);
-    free(all);
-}
-
 /* Runs on the generated data with lines replaced and compares every
 ** diagnostic with want (printf-style, %1$s the directory). */
 static void expect_diags(const char *const *edits, const char *want_fmt)
@@ -239,7 +213,7 @@ static void expect_diags(const char *const *edits, const char *want_fmt)
     make_data(dir, false, &want);
     free(want);
     for (int i = 0; edits[i]; i += 2)
-        set_line(dir, line_of[atoi(edits[i])], edits[i + 1]);
+        kt_replace_line(dir, "persons.csv", line_of[atoi(edits[i])], edits[i + 1]);
     KtResult r = run_in(dir);
     cr_assert_eq(r.stage, KT_RUN_FAILED, "%s", r.diags);
     char want_diags[8192];
